@@ -1,0 +1,61 @@
+package io.starling.mqtt.topic;
+
+import java.util.Arrays;
+
+/**
+ * A validated topic name, the address of a PUBLISH: at least one character, no wildcard, no U+0000,
+ * at most 65535 bytes of UTF-8. Created once when decoded; nothing downstream validates again.
+ * Names are compared exactly, without normalisation or case folding [MQTT-4.7.3-4].
+ */
+public final class TopicName {
+    private final String value;
+    private final byte[] utf8;
+
+    private TopicName(String value, byte[] utf8) {
+        this.value = value;
+        this.utf8 = utf8;
+    }
+
+    /** Validates and wraps a topic name; throws {@link InvalidTopicException} naming the broken rule. */
+    public static TopicName of(String value) {
+        byte[] utf8 = TopicRules.checkCommon(value, "topic name");
+        if (value.indexOf('+') >= 0 || value.indexOf('#') >= 0) {
+            throw new InvalidTopicException("topic name must not contain a wildcard [MQTT-3.3.2-2] [MQTT-4.7.1-1]: " + value);
+        }
+        return new TopicName(value, utf8);
+    }
+
+    public String value() {
+        return value;
+    }
+
+    /** The UTF-8 encoding, computed once. Callers must not modify the array. */
+    public byte[] utf8() {
+        return utf8;
+    }
+
+    /** True for names such as {@code $SYS/...} that wildcard-led filters never match [MQTT-4.7.2-1]. */
+    public boolean isSystemTopic() {
+        return value.charAt(0) == '$';
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TopicName other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+
+    /** Visible for the codec: equality of raw bytes without decoding again. */
+    public boolean hasUtf8(byte[] other) {
+        return Arrays.equals(utf8, other);
+    }
+}

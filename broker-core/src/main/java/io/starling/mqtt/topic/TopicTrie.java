@@ -1,0 +1,184 @@
+package io.starling.mqtt.topic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The subscription index: a trie over filter levels mapping each (filter, subscriber key) to a value.
+ *
+ * <p>Threading: {@link #match} takes no lock and may run on any thread at any time; its cost grows with the
+ * depth of the topic, not with the number of subscriptions. Writers ({@link #put}, {@link #remove}) serialise on
+ * one monitor, because subscribe and unsubscribe are rare next to publishes and pruning needs a stable path.
+ * A reader that races a writer sees the subscription either before or after the change, never a torn node.
+ *
+ * <p>Pure: no sessions, no I/O, no authorization. Keys are compared with {@code equals}.
+ */
+public final class TopicTrie<K, V> {
+    private final Node<K, V> root = new Node<>();
+    private final Object writeLock = new Object();
+    private int size;
+
+    /** Adds or replaces the value for {@code key} under {@code filter}; returns the previous value or null. */
+    public V put(TopicFilter filter, K key, V value) {
+        synchronized (writeLock) {
+            Node<K, V> node = root;
+            for (String level : filter.levels()) {
+                node = node.childOrCreate(level);
+            }
+            V previous = node.subscribers().put(key, value);
+            if (previous == null) {
+                size++;
+            }
+            return previous;
+        }
+    }
+
+    /** Removes {@code key} from {@code filter} and prunes nodes left empty; returns the removed value or null. */
+    public V remove(TopicFilter filter, K key) {
+        synchronized (writeLock) {
+            List<String> levels = filter.levels();
+            List<Node<K, V>> path = new ArrayList<>(levels.size() + 1);
+            Node<K, V> node = root;
+            path.add(node);
+            for (String level : levels) {
+                node = node.child(level);
+                if (node == null) {
+                    return null;
+                }
+                path.add(node);
+            }
+            Map<K, V> subscribers = node.subscribersOrNull();
+            V removed = subscribers == null ? null : subscribers.remove(key);
+            if (removed == null) {
+                return null;
+            }
+            size--;
+            for (int i = path.size() - 1; i > 0; i--) {
+                Node<K, V> current = path.get(i);
+                if (!current.isEmpty()) {
+                    break;
+                }
+                path.get(i - 1).removeChild(levels.get(i - 1));
+            }
+            return removed;
+        }
+    }
+
+    /**
+     * Calls {@code visitor} once for every (key, value) whose filter matches {@code topic}. A key subscribed
+     * through several matching filters is visited once per filter; the caller merges them.
+     */
+    public void match(TopicName topic, BiConsumer<? super K, ? super V> visitor) {
+        String[] levels = Levels.splitToArray(topic.value());
+        boolean system = topic.isSystemTopic();
+        match(root, levels, 0, system, visitor);
+    }
+
+    private static <K, V> void match(Node<K, V> node, String[] levels, int depth, boolean system,
+                                     BiConsumer<? super K, ? super V> visitor) {
+        // [MQTT-4.7.2-1]: at the first level, wildcards do not match names that start with '$'.
+        boolean wildcardsAllowed = !(system && depth == 0);
+        if (wildcardsAllowed) {
+            Node<K, V> hash = node.child(TopicFilter.MULTI_LEVEL_WILDCARD);
+            if (hash != null) {
+                hash.visitSubscribers(visitor);
+            }
+        }
+        if (depth == levels.length) {
+            node.visitSubscribers(visitor);
+            return;
+        }
+        Node<K, V> exact = node.child(levels[depth]);
+        if (exact != null) {
+            match(exact, levels, depth + 1, system, visitor);
+        }
+        if (wildcardsAllowed) {
+            Node<K, V> plus = node.child(TopicFilter.SINGLE_LEVEL_WILDCARD);
+            if (plus != null) {
+                match(plus, levels, depth + 1, system, visitor);
+            }
+        }
+    }
+
+    /** Number of (filter, key) entries. */
+    public int size() {
+        synchronized (writeLock) {
+            return size;
+        }
+    }
+
+    /** Number of trie nodes below the root; tests use it to show that removal prunes. */
+    public int nodeCount() {
+        synchronized (writeLock) {
+            return root.countDescendants();
+        }
+    }
+
+    private static final class Node<K, V> {
+        // Created lazily: most nodes of a large trie are leaves or pure interior nodes.
+        private volatile ConcurrentHashMap<String, Node<K, V>> children;
+        private volatile ConcurrentHashMap<K, V> subscribers;
+
+        Node<K, V> child(String level) {
+            ConcurrentHashMap<String, Node<K, V>> map = children;
+            return map == null ? null : map.get(level);
+        }
+
+        Node<K, V> childOrCreate(String level) {
+            ConcurrentHashMap<String, Node<K, V>> map = children;
+            if (map == null) {
+                map = new ConcurrentHashMap<>(2);
+                children = map;
+            }
+            return map.computeIfAbsent(level, l -> new Node<>());
+        }
+
+        void removeChild(String level) {
+            ConcurrentHashMap<String, Node<K, V>> map = children;
+            if (map != null) {
+                map.remove(level);
+            }
+        }
+
+        Map<K, V> subscribers() {
+            ConcurrentHashMap<K, V> map = subscribers;
+            if (map == null) {
+                map = new ConcurrentHashMap<>(2);
+                subscribers = map;
+            }
+            return map;
+        }
+
+        Map<K, V> subscribersOrNull() {
+            return subscribers;
+        }
+
+        void visitSubscribers(BiConsumer<? super K, ? super V> visitor) {
+            ConcurrentHashMap<K, V> map = subscribers;
+            if (map != null && !map.isEmpty()) {
+                map.forEach(visitor);
+            }
+        }
+
+        boolean isEmpty() {
+            ConcurrentHashMap<K, V> subs = subscribers;
+            ConcurrentHashMap<String, Node<K, V>> kids = children;
+            return (subs == null || subs.isEmpty()) && (kids == null || kids.isEmpty());
+        }
+
+        int countDescendants() {
+            ConcurrentHashMap<String, Node<K, V>> map = children;
+            if (map == null) {
+                return 0;
+            }
+            int count = 0;
+            for (Node<K, V> child : map.values()) {
+                count += 1 + child.countDescendants();
+            }
+            return count;
+        }
+    }
+}
