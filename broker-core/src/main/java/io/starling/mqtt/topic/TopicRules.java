@@ -19,10 +19,30 @@ final class TopicRules {
         if (value.indexOf('\u0000') >= 0) {
             throw new InvalidTopicException(kind + " must not contain U+0000 [MQTT-4.7.3-2]");
         }
+        checkSurrogatesPaired(value, kind);
         byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > MAX_ENCODED_LENGTH) {
             throw new InvalidTopicException(kind + " encodes to " + utf8.length + " bytes, more than 65535 [MQTT-4.7.3-3]");
         }
         return utf8;
+    }
+
+    /**
+     * [MQTT-1.5.3-1]: a lone surrogate has no well-formed UTF-8 encoding ({@code getBytes} would silently write
+     * {@code ?} instead, so the name, its bytes and its length would disagree).
+     */
+    private static void checkSurrogatesPaired(String value, String kind) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    throw new InvalidTopicException(kind + " contains an unpaired surrogate at index " + i
+                            + ", which is not well-formed UTF-8 [MQTT-1.5.3-1]");
+                }
+            }
+        }
     }
 }

@@ -1,8 +1,11 @@
 package io.starling.mqtt.topic;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -17,12 +20,18 @@ import java.util.function.BiConsumer;
  * <p>Pure: no sessions, no I/O, no authorization. Keys are compared with {@code equals}.
  */
 public final class TopicTrie<K, V> {
+    private static final int STACK_INITIAL = 8;
+
     private final Node<K, V> root = new Node<>();
     private final Object writeLock = new Object();
     private int size;
 
     /** Adds or replaces the value for {@code key} under {@code filter}; returns the previous value or null. */
     public V put(TopicFilter filter, K key, V value) {
+        // Checked before any node is created: a null rejected by the map afterwards would leave unpruned nodes.
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
         synchronized (writeLock) {
             Node<K, V> node = root;
             for (String level : filter.levels()) {
@@ -74,31 +83,43 @@ public final class TopicTrie<K, V> {
     public void match(TopicName topic, BiConsumer<? super K, ? super V> visitor) {
         String[] levels = Levels.splitToArray(topic.value());
         boolean system = topic.isSystemTopic();
-        match(root, levels, 0, system, visitor);
-    }
-
-    private static <K, V> void match(Node<K, V> node, String[] levels, int depth, boolean system,
-                                     BiConsumer<? super K, ? super V> visitor) {
-        // [MQTT-4.7.2-1]: at the first level, wildcards do not match names that start with '$'.
-        boolean wildcardsAllowed = !(system && depth == 0);
-        if (wildcardsAllowed) {
-            Node<K, V> hash = node.child(TopicFilter.MULTI_LEVEL_WILDCARD);
-            if (hash != null) {
-                hash.visitSubscribers(visitor);
+        // Depth-first walk with an explicit stack, not recursion: a legal name has up to 65536 levels
+        // [MQTT-4.7.3-3], deep enough to overflow the thread stack. Each step pushes at most two nodes
+        // (the exact child and the '+' child), so the stack holds at most levels.length + 1 entries.
+        @SuppressWarnings("unchecked")
+        Node<K, V>[] nodes = (Node<K, V>[]) new Node<?, ?>[STACK_INITIAL];
+        int[] depths = new int[STACK_INITIAL];
+        nodes[0] = root;
+        int top = 1;
+        while (top > 0) {
+            top--;
+            Node<K, V> node = nodes[top];
+            int depth = depths[top];
+            // [MQTT-4.7.2-1]: at the first level, wildcards do not match names that start with '$'.
+            boolean wildcardsAllowed = !(system && depth == 0);
+            if (wildcardsAllowed) {
+                Node<K, V> hash = node.child(TopicFilter.MULTI_LEVEL_WILDCARD);
+                if (hash != null) {
+                    hash.visitSubscribers(visitor);
+                }
             }
-        }
-        if (depth == levels.length) {
-            node.visitSubscribers(visitor);
-            return;
-        }
-        Node<K, V> exact = node.child(levels[depth]);
-        if (exact != null) {
-            match(exact, levels, depth + 1, system, visitor);
-        }
-        if (wildcardsAllowed) {
-            Node<K, V> plus = node.child(TopicFilter.SINGLE_LEVEL_WILDCARD);
+            if (depth == levels.length) {
+                node.visitSubscribers(visitor);
+                continue;
+            }
+            Node<K, V> exact = node.child(levels[depth]);
+            Node<K, V> plus = wildcardsAllowed ? node.child(TopicFilter.SINGLE_LEVEL_WILDCARD) : null;
+            if (top + 2 > nodes.length) {
+                nodes = Arrays.copyOf(nodes, nodes.length * 2);
+                depths = Arrays.copyOf(depths, depths.length * 2);
+            }
             if (plus != null) {
-                match(plus, levels, depth + 1, system, visitor);
+                nodes[top] = plus;
+                depths[top++] = depth + 1;
+            }
+            if (exact != null) {
+                nodes[top] = exact;
+                depths[top++] = depth + 1;
             }
         }
     }
@@ -170,13 +191,18 @@ public final class TopicTrie<K, V> {
         }
 
         int countDescendants() {
-            ConcurrentHashMap<String, Node<K, V>> map = children;
-            if (map == null) {
-                return 0;
-            }
+            // Iterative: a trie may be 65536 levels deep.
             int count = 0;
-            for (Node<K, V> child : map.values()) {
-                count += 1 + child.countDescendants();
+            ArrayDeque<Node<K, V>> pending = new ArrayDeque<>();
+            pending.push(this);
+            while (!pending.isEmpty()) {
+                ConcurrentHashMap<String, Node<K, V>> map = pending.pop().children;
+                if (map != null) {
+                    for (Node<K, V> child : map.values()) {
+                        count++;
+                        pending.push(child);
+                    }
+                }
             }
             return count;
         }

@@ -1,0 +1,105 @@
+package io.starling.mqtt.api;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters the broker keeps about itself. Read by anyone; incremented by broker threads without locks.
+ * Every message the broker drops is counted here under its reason.
+ */
+public final class BrokerStats {
+    private final LongAdder connectionsAccepted = new LongAdder();
+    private final LongAdder connectionsRefused = new LongAdder();
+    private final LongAdder protocolViolations = new LongAdder();
+    private final LongAdder messagesReceived = new LongAdder();
+    private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder qos0DroppedNotWritable = new LongAdder();
+    private final LongAdder qos0DroppedOffline = new LongAdder();
+    private final LongAdder queueOverflowDrops = new LongAdder();
+    private final LongAdder sessionsDiscardedOnOverflow = new LongAdder();
+    private final LongAdder publishesDenied = new LongAdder();
+
+    public long connectionsAccepted() {
+        return connectionsAccepted.sum();
+    }
+
+    public long connectionsRefused() {
+        return connectionsRefused.sum();
+    }
+
+    public long protocolViolations() {
+        return protocolViolations.sum();
+    }
+
+    public long messagesReceived() {
+        return messagesReceived.sum();
+    }
+
+    public long messagesSent() {
+        return messagesSent.sum();
+    }
+
+    /** QoS 0 messages not sent because the subscriber's connection could not take more bytes. */
+    public long qos0DroppedNotWritable() {
+        return qos0DroppedNotWritable.sum();
+    }
+
+    /** QoS 0 messages for offline persistent sessions, not queued (the default). */
+    public long qos0DroppedOffline() {
+        return qos0DroppedOffline.sum();
+    }
+
+    /** QoS 1/2 messages dropped by the DROP_OLDEST or DROP_NEWEST queue policies. */
+    public long queueOverflowDrops() {
+        return queueOverflowDrops.sum();
+    }
+
+    /** Sessions discarded because their queue overflowed (the DISCARD_SESSION policy). */
+    public long sessionsDiscardedOnOverflow() {
+        return sessionsDiscardedOnOverflow.sum();
+    }
+
+    /** PUBLISHes the authorizer refused, or that targeted {@code $SYS}. */
+    public long publishesDenied() {
+        return publishesDenied.sum();
+    }
+
+    public void onConnectionAccepted() {
+        connectionsAccepted.increment();
+    }
+
+    public void onConnectionRefused() {
+        connectionsRefused.increment();
+    }
+
+    public void onProtocolViolation() {
+        protocolViolations.increment();
+    }
+
+    public void onMessageReceived() {
+        messagesReceived.increment();
+    }
+
+    public void onMessageSent() {
+        messagesSent.increment();
+    }
+
+    public void onQos0DroppedNotWritable() {
+        qos0DroppedNotWritable.increment();
+    }
+
+    public void onQos0DroppedOffline() {
+        qos0DroppedOffline.increment();
+    }
+
+    public void onQueueOverflowDrop() {
+        queueOverflowDrops.increment();
+    }
+
+    public void onSessionDiscardedOnOverflow() {
+        sessionsDiscardedOnOverflow.increment();
+    }
+
+    public void onPublishDenied() {
+        publishesDenied.increment();
+    }
+}

@@ -1,0 +1,80 @@
+package io.starling.mqtt.delivery;
+
+import io.starling.mqtt.api.Message;
+import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.session.Subscriber;
+import io.starling.mqtt.spi.RetainedStore;
+import io.starling.mqtt.topic.TopicTrie;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Takes ownership of a published message: updates the retained store, finds every matching subscriber and hands
+ * each one copy at the lower of the published and granted QoS [MQTT-3.8.4-6] [MQTT-4.5.0-1].
+ *
+ * <p>Threading: called on the publisher's thread; takes no lock (the trie read is lock-free and each subscriber
+ * hops to its own executor).
+ */
+public final class Router {
+    private final TopicTrie<Subscriber, QoS> index;
+    private final RetainedStore retained;
+
+    public Router(TopicTrie<Subscriber, QoS> index, RetainedStore retained) {
+        this.index = index;
+        this.retained = retained;
+    }
+
+    public void publish(Message message) {
+        if (message.retain()) {
+            retain(message);
+        }
+        // Live subscribers always see RETAIN 0 [MQTT-3.3.1-9], also for the message that clears a topic [MQTT-3.3.1-10].
+        Message live = message.withRetain(false);
+        Matches matches = new Matches();
+        index.match(message.topic(), matches);
+        matches.deliver(live);
+    }
+
+    private void retain(Message message) {
+        if (message.payload().length == 0) {
+            // An empty retained payload clears the topic and is never stored itself [MQTT-3.3.1-10] [MQTT-3.3.1-11].
+            retained.remove(message.topic());
+        } else {
+            retained.put(message);
+        }
+    }
+
+    /**
+     * Collects matches, merging a subscriber's overlapping subscriptions into one delivery at the highest granted
+     * QoS [MQTT-3.3.5-1]. The first match needs no map; most publishes never allocate one.
+     */
+    private static final class Matches implements java.util.function.BiConsumer<Subscriber, QoS> {
+        private Subscriber firstSubscriber;
+        private QoS firstQos;
+        private Map<Subscriber, QoS> more;
+
+        @Override
+        public void accept(Subscriber subscriber, QoS granted) {
+            if (firstSubscriber == null) {
+                firstSubscriber = subscriber;
+                firstQos = granted;
+                return;
+            }
+            if (more == null) {
+                more = new HashMap<>();
+                more.put(firstSubscriber, firstQos);
+            }
+            more.merge(subscriber, granted, QoS::max);
+        }
+
+        void deliver(Message message) {
+            if (more == null) {
+                if (firstSubscriber != null) {
+                    firstSubscriber.deliver(message, QoS.min(message.qos(), firstQos));
+                }
+                return;
+            }
+            more.forEach((subscriber, granted) -> subscriber.deliver(message, QoS.min(message.qos(), granted)));
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.starling.mqtt.engine;
+
+import io.starling.mqtt.api.BrokerConfig;
+import io.starling.mqtt.api.BrokerStats;
+import io.starling.mqtt.api.InProcessSubscription;
+import io.starling.mqtt.api.Message;
+import io.starling.mqtt.api.MessageListener;
+import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.delivery.InMemoryRetainedStore;
+import io.starling.mqtt.delivery.Router;
+import io.starling.mqtt.protocol.Connection;
+import io.starling.mqtt.protocol.ProtocolContext;
+import io.starling.mqtt.session.SessionRegistry;
+import io.starling.mqtt.session.Subscriber;
+import io.starling.mqtt.spi.ClientChannel;
+import io.starling.mqtt.spi.RetainedStore;
+import io.starling.mqtt.topic.TopicFilter;
+import io.starling.mqtt.topic.TopicTrie;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The composition root of the broker's domain: index, registry, router, retained store, and the thread that runs
+ * in-process listeners. A transport creates one {@link Connection} per accepted network connection.
+ */
+public final class BrokerEngine implements AutoCloseable {
+    private final BrokerConfig config;
+    private final BrokerStats stats = new BrokerStats();
+    private final TopicTrie<Subscriber, QoS> index = new TopicTrie<>();
+    private final RetainedStore retained = new InMemoryRetainedStore();
+    private final SessionRegistry registry;
+    private final Router router;
+    private final ProtocolContext protocolContext;
+    private final ExecutorService listenerExecutor;
+
+    public BrokerEngine(BrokerConfig config) {
+        this.config = config;
+        this.registry = new SessionRegistry(config, stats, index);
+        this.router = new Router(index, retained);
+        this.protocolContext = new ProtocolContext(config, stats, registry, router, retained);
+        // One thread keeps in-process deliveries in publish order and off the event loops.
+        this.listenerExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "starling-listeners");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Connection newConnection(ClientChannel channel) {
+        return new Connection(channel, protocolContext);
+    }
+
+    public void publish(Message message) {
+        router.publish(message);
+    }
+
+    public InProcessSubscription subscribe(String filter, QoS qos, MessageListener listener) {
+        TopicFilter topicFilter = TopicFilter.of(filter);
+        InProcessSubscriber subscriber = new InProcessSubscriber(topicFilter, qos, listener, listenerExecutor, index);
+        index.put(topicFilter, subscriber, qos);
+        // Retained messages first, as for a network subscriber [MQTT-3.3.1-6].
+        retained.forEachMatching(topicFilter, m -> subscriber.deliver(m, QoS.min(m.qos(), qos)));
+        return subscriber;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    public SessionRegistry sessions() {
+        return registry;
+    }
+
+    public RetainedStore retained() {
+        return retained;
+    }
+
+    public TopicTrie<Subscriber, QoS> index() {
+        return index;
+    }
+
+    @Override
+    public void close() {
+        listenerExecutor.shutdown();
+        try {
+            if (!listenerExecutor.awaitTermination(500, TimeUnit.MILLISECONDS)) {
+                listenerExecutor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            listenerExecutor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.starling.mqtt.protocol;
+
+import io.starling.mqtt.api.ClientInfo;
+import io.starling.mqtt.packet.ConnAck;
+import io.starling.mqtt.packet.Connect;
+import io.starling.mqtt.packet.ConnectReturnCode;
+import io.starling.mqtt.packet.Disconnect;
+import io.starling.mqtt.packet.MqttPacket;
+import io.starling.mqtt.packet.PingReq;
+import io.starling.mqtt.packet.PingResp;
+import io.starling.mqtt.packet.PubAck;
+import io.starling.mqtt.packet.PubComp;
+import io.starling.mqtt.packet.PubRec;
+import io.starling.mqtt.packet.PubRel;
+import io.starling.mqtt.packet.Publish;
+import io.starling.mqtt.packet.Subscribe;
+import io.starling.mqtt.packet.Unsubscribe;
+import io.starling.mqtt.packet.Will;
+import io.starling.mqtt.session.Session;
+import io.starling.mqtt.session.SessionOwner;
+import io.starling.mqtt.spi.ClientChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the single dispatch point over packet types and the single place that catches
+ * {@link ProtocolViolation}. States: awaiting CONNECT → connecting (authentication and session hand-over, reads
+ * paused) → connected → closed.
+ *
+ * <p>Threading: every method runs on the channel's executor; no field needs a lock.
+ */
+public final class Connection implements SessionOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+
+    private enum State { AWAITING_CONNECT, CONNECTING, CONNECTED, CLOSED }
+
+    private final ClientChannel channel;
+    private final ProtocolContext context;
+    private final ConnectHandler connectHandler;
+    private final List<MqttPacket> pending = new ArrayList<>();
+
+    private State state = State.AWAITING_CONNECT;
+    private ClientInfo client;
+    private Will will;
+    private int keepAliveSeconds;
+    private Session session;
+    private InboundPublishHandler publishHandler;
+    private SubscriptionHandler subscriptionHandler;
+
+    public Connection(ClientChannel channel, ProtocolContext context) {
+        this.channel = channel;
+        this.context = context;
+        this.connectHandler = new ConnectHandler(this, context);
+    }
+
+    /** One decoded packet from the client. */
+    public void onPacket(MqttPacket packet) {
+        try {
+            switch (state) {
+                case AWAITING_CONNECT -> {
+                    if (!(packet instanceof Connect connect)) {
+                        throw new ProtocolViolation("MQTT-3.1.0-1", "first packet was " + packet.type() + ", not CONNECT");
+                    }
+                    state = State.CONNECTING;
+                    channel.pauseReading();
+                    try {
+                        connectHandler.handle(connect);
+                    } catch (RuntimeException unexpected) {
+                        // No return code fits a failure we cannot classify [MQTT-3.2.2-6].
+                        closeWithoutConnAck("CONNECT handling failed: " + unexpected);
+                    }
+                }
+                // Pipelined packets wait until CONNACK is sent [MQTT-3.2.0-1]; reads are paused meanwhile.
+                case CONNECTING -> pending.add(packet);
+                case CONNECTED -> dispatch(packet);
+                case CLOSED -> { }
+            }
+        } catch (ProtocolViolation violation) {
+            context.stats().onProtocolViolation();
+            LOG.info("client {} from {}: protocol violation [{}]: {}; closing", clientIdForLog(),
+                    channel.remoteAddress(), violation.statementId(), violation.getMessage());
+            channel.close();
+        }
+    }
+
+    private void dispatch(MqttPacket packet) {
+        if (packet instanceof Publish publish) {
+            publishHandler.onPublish(publish);
+        } else if (packet instanceof PubAck ack) {
+            session.onPubAck(ack.packetId());
+        } else if (packet instanceof PubRec rec) {
+            session.onPubRec(rec.packetId());
+        } else if (packet instanceof PubRel rel) {
+            publishHandler.onPubRel(rel);
+        } else if (packet instanceof PubComp comp) {
+            session.onPubComp(comp.packetId());
+        } else if (packet instanceof Subscribe subscribe) {
+            subscriptionHandler.onSubscribe(subscribe);
+        } else if (packet instanceof Unsubscribe unsubscribe) {
+            subscriptionHandler.onUnsubscribe(unsubscribe);
+        } else if (packet instanceof PingReq) {
+            channel.write(PingResp.INSTANCE);
+        } else if (packet instanceof Disconnect) {
+            // The will is thrown away unpublished [MQTT-3.14.4-3] [MQTT-3.1.2-10].
+            will = null;
+            LOG.info("client {} from {} disconnected", client.clientId(), channel.remoteAddress());
+            end(false);
+            channel.close();
+        } else if (packet instanceof Connect) {
+            throw new ProtocolViolation("MQTT-3.1.0-2", "second CONNECT on one connection");
+        } else {
+            throw new ProtocolViolation("MQTT-4.8.0-1", packet.type() + " is only sent by servers");
+        }
+    }
+
+    /** The decoder found malformed bytes; nothing more will be decoded on this connection. */
+    public void onMalformed(String reason) {
+        context.stats().onProtocolViolation();
+        LOG.info("client {} from {}: malformed packet: {}; closing", clientIdForLog(), channel.remoteAddress(), reason);
+        pending.clear();
+        if (state != State.CONNECTED) {
+            state = State.CLOSED;
+        }
+        channel.close();
+    }
+
+    /** The CONNECT named a protocol level we do not speak: CONNACK 0x01, then close [MQTT-3.1.2-2]. */
+    public void onUnsupportedProtocolLevel(String reason) {
+        if (state != State.AWAITING_CONNECT) {
+            onMalformed(reason);
+            return;
+        }
+        refuse(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION, reason);
+    }
+
+    /** The transport closed (peer, keep-alive, error or us). Publishes the will unless DISCONNECT came. */
+    public void onClosed() {
+        if (state == State.CONNECTED) {
+            LOG.info("client {} from {} connection lost", client.clientId(), channel.remoteAddress());
+            end(true);
+        }
+        state = State.CLOSED;
+        pending.clear();
+    }
+
+    // ---- called by ConnectHandler ----
+
+    void refuse(ConnectReturnCode code, String reason) {
+        context.stats().onConnectionRefused();
+        LOG.info("client {} from {}: connection refused ({}): {}", clientIdForLog(), channel.remoteAddress(), code,
+                reason);
+        state = State.CLOSED;
+        pending.clear();
+        // Nothing the client sent after the CONNECT is acted on [MQTT-3.1.4-5], and the refusal ends it [MQTT-3.2.2-5].
+        channel.write(ConnAck.refuse(code));
+        channel.close();
+    }
+
+    void closeWithoutConnAck(String reason) {
+        LOG.warn("client {} from {}: {}; closing without CONNACK", clientIdForLog(), channel.remoteAddress(), reason);
+        state = State.CLOSED;
+        pending.clear();
+        channel.close();
+    }
+
+    boolean isConnecting() {
+        return state == State.CONNECTING;
+    }
+
+    ClientChannel channel() {
+        return channel;
+    }
+
+    void identify(ClientInfo clientInfo, Will connectWill, int keepAlive) {
+        this.client = clientInfo;
+        this.will = connectWill;
+        this.keepAliveSeconds = keepAlive;
+    }
+
+    ClientInfo client() {
+        return client;
+    }
+
+    /** The session is ours: CONNACK first [MQTT-3.2.0-1], then re-sends, then the packets that waited. */
+    void onSessionReady(Session readySession, boolean sessionPresent) {
+        if (state != State.CONNECTING) {
+            // The connection died while the session was being handed over; leave the session offline.
+            readySession.detach(this);
+            return;
+        }
+        this.session = readySession;
+        this.publishHandler = new InboundPublishHandler(this, readySession, context);
+        this.subscriptionHandler = new SubscriptionHandler(readySession, channel, client, context);
+        state = State.CONNECTED;
+        context.stats().onConnectionAccepted();
+        channel.keepAlive(keepAliveSeconds);
+        channel.write(new ConnAck(sessionPresent, ConnectReturnCode.ACCEPTED));
+        LOG.info("client {} connected from {} (clean session {}, keep alive {} s, session present {})",
+                client.clientId(), channel.remoteAddress(), readySession.cleanSession(), keepAliveSeconds,
+                sessionPresent);
+        readySession.attach(this, channel);
+        List<MqttPacket> waiting = new ArrayList<>(pending);
+        pending.clear();
+        for (MqttPacket packet : waiting) {
+            onPacket(packet);
+            if (state != State.CONNECTED) {
+                return;
+            }
+        }
+        channel.resumeReading();
+    }
+
+    // ---- SessionOwner: called on this connection's executor by the session ----
+
+    @Override
+    public void onTakenOver() {
+        LOG.info("client {} from {}: taken over by a new connection with the same client id", client.clientId(),
+                channel.remoteAddress());
+        endAfterSessionLeft();
+    }
+
+    @Override
+    public void onSessionDiscarded() {
+        LOG.info("client {} from {}: session discarded; closing", client.clientId(), channel.remoteAddress());
+        endAfterSessionLeft();
+    }
+
+    @Override
+    public String clientId() {
+        return client == null ? null : client.clientId();
+    }
+
+    private void endAfterSessionLeft() {
+        if (state == State.CONNECTED) {
+            publishWill();
+        }
+        state = State.CLOSED;
+        channel.close();
+    }
+
+    private void end(boolean publishWill) {
+        state = State.CLOSED;
+        if (publishWill) {
+            publishWill();
+        }
+        session.detach(this);
+    }
+
+    /** Published when the connection ends other than by DISCONNECT [MQTT-3.1.2-8], then forgotten [MQTT-3.1.2-10]. */
+    private void publishWill() {
+        Will w = will;
+        will = null;
+        if (w != null) {
+            context.router().publish(w.toMessage());
+        }
+    }
+
+    private String clientIdForLog() {
+        return client == null ? "(not connected)" : client.clientId();
+    }
+
+    /** Closes the connection for a reason that is not a protocol violation (e.g. a refused publish by policy). */
+    void closeForPolicy(String reason) {
+        LOG.info("client {} from {}: {}; closing", clientIdForLog(), channel.remoteAddress(), reason);
+        channel.close();
+    }
+}

@@ -1,0 +1,64 @@
+package io.starling.mqtt.protocol;
+
+import io.starling.mqtt.api.ClientInfo;
+import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.packet.SubAck;
+import io.starling.mqtt.packet.Subscribe;
+import io.starling.mqtt.packet.Subscription;
+import io.starling.mqtt.packet.UnsubAck;
+import io.starling.mqtt.packet.Unsubscribe;
+import io.starling.mqtt.session.Session;
+import io.starling.mqtt.spi.ClientChannel;
+import io.starling.mqtt.topic.TopicFilter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** SUBSCRIBE and UNSUBSCRIBE (sections 3.8 and 3.10). */
+final class SubscriptionHandler {
+    private final Session session;
+    private final ClientChannel channel;
+    private final ClientInfo client;
+    private final ProtocolContext context;
+
+    SubscriptionHandler(Session session, ClientChannel channel, ClientInfo client, ProtocolContext context) {
+        this.session = session;
+        this.channel = channel;
+        this.client = client;
+        this.context = context;
+    }
+
+    /**
+     * Handles each filter in order as if it were its own SUBSCRIBE [MQTT-3.8.4-4], answers one SUBACK with a
+     * code per filter in the same order [MQTT-3.9.3-1], then sends matching retained messages [MQTT-3.3.1-6].
+     */
+    void onSubscribe(Subscribe subscribe) {
+        List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
+        Map<TopicFilter, QoS> granted = new LinkedHashMap<>();
+        for (Subscription s : subscribe.subscriptions()) {
+            if (s.filter().hasWildcard() && !context.config().wildcardSubscriptions()) {
+                codes.add(SubAck.FAILURE);
+            } else if (!context.config().authorizer().canSubscribe(client, s.filter())) {
+                codes.add(SubAck.FAILURE);
+            } else {
+                session.subscribe(s.filter(), s.qos());
+                granted.remove(s.filter());
+                granted.put(s.filter(), s.qos());
+                codes.add(s.qos().value());
+            }
+        }
+        channel.write(new SubAck(subscribe.packetId(), codes));
+        // Sent with RETAIN 1 [MQTT-3.3.1-8], also again for a replaced subscription [MQTT-3.8.4-3].
+        granted.forEach((filter, qos) -> context.retained().forEachMatching(filter,
+                message -> session.enqueue(message, QoS.min(message.qos(), qos))));
+    }
+
+    /** Removes exact matches only [MQTT-3.10.4-1]; always answers one UNSUBACK [MQTT-3.10.4-5] [MQTT-3.10.4-6]. */
+    void onUnsubscribe(Unsubscribe unsubscribe) {
+        for (TopicFilter filter : unsubscribe.filters()) {
+            session.unsubscribe(filter);
+        }
+        channel.write(new UnsubAck(unsubscribe.packetId()));
+    }
+}

@@ -1,0 +1,66 @@
+package io.starling.mqtt.session;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs a session's tasks one at a time, in submission order, on the session's current owner executor.
+ *
+ * <p>Why not post straight to the event loop: a persistent session moves between event loops when its client
+ * reconnects elsewhere. Tasks submitted around the move must neither run on two threads at once nor overtake each
+ * other. The mailbox keeps the order; {@link #moveTo} switches the executor between two tasks.
+ *
+ * <p>Lock-free: submitters only enqueue and CAS the scheduled flag.
+ */
+final class Mailbox {
+    private static final int BATCH = 256;
+
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+    private volatile Executor executor;
+
+    Mailbox(Executor executor) {
+        this.executor = executor;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    /** Changes the owner; only called by a task of this mailbox, so no task runs on the old owner afterwards. */
+    void moveTo(Executor newOwner) {
+        this.executor = newOwner;
+    }
+
+    void submit(Runnable task) {
+        tasks.add(task);
+        if (scheduled.compareAndSet(false, true)) {
+            executor.execute(drain);
+        }
+    }
+
+    private void drain() {
+        Executor owner = executor;
+        for (int i = 0; i < BATCH; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                scheduled.set(false);
+                // A submitter may have enqueued after our poll but before the flag cleared.
+                if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
+                    executor.execute(drain);
+                }
+                return;
+            }
+            task.run();
+            if (executor != owner) {
+                executor.execute(drain);
+                return;
+            }
+        }
+        // Yield the event loop to its other work; carry on in a later turn.
+        executor.execute(drain);
+    }
+}

@@ -1,0 +1,338 @@
+package io.starling.mqtt.session;
+
+import io.starling.mqtt.api.Message;
+import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.api.QueueOverflowPolicy;
+import io.starling.mqtt.packet.PubRel;
+import io.starling.mqtt.packet.Publish;
+import io.starling.mqtt.spi.ClientChannel;
+import io.starling.mqtt.topic.TopicFilter;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state the server keeps for one client id (section 4.1): subscriptions, the outbound QoS 1/2 flows in
+ * flight, the ids of inbound QoS 2 messages awaiting PUBREL, and the queue of messages waiting to be sent.
+ *
+ * <p>Threading: every field is touched only on the owner executor, either by the attached connection's own
+ * handlers (which run there) or by tasks of the {@link Mailbox}; hence no locks and no volatile fields.
+ */
+public final class Session implements Subscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+
+    private final String clientId;
+    private final boolean cleanSession;
+    private final SessionContext context;
+    private final Mailbox mailbox;
+
+    private final Map<TopicFilter, QoS> subscriptions = new HashMap<>();
+    // Insertion order is resend order [MQTT-4.6.0-1]; a PUBREC moves its entry to the end [MQTT-4.6.0-4].
+    private final LinkedHashMap<Integer, InflightMessage> inflight = new LinkedHashMap<>();
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+    private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>();
+    private final PacketIdAllocator packetIds = new PacketIdAllocator();
+
+    private SessionOwner owner;
+    private ClientChannel channel;
+    private boolean ended;
+
+    Session(String clientId, boolean cleanSession, SessionContext context, Executor executor) {
+        this.clientId = clientId;
+        this.cleanSession = cleanSession;
+        this.context = context;
+        this.mailbox = new Mailbox(executor);
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public boolean cleanSession() {
+        return cleanSession;
+    }
+
+    /** Runs {@code task} on this session's owner executor, after every task submitted before it. */
+    public void execute(Runnable task) {
+        mailbox.submit(task);
+    }
+
+    Executor executor() {
+        return mailbox.executor();
+    }
+
+    void moveTo(Executor executor) {
+        mailbox.moveTo(executor);
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    // ---- delivery (called from any thread) ----
+
+    @Override
+    public void deliver(Message message, QoS qos) {
+        mailbox.submit(() -> enqueue(message, qos));
+    }
+
+    /** Sends or queues one message; on the owner executor. */
+    public void enqueue(Message message, QoS qos) {
+        if (ended) {
+            return;
+        }
+        if (channel != null) {
+            if (qos == QoS.AT_MOST_ONCE) {
+                sendQos0(message);
+            } else if (queue.isEmpty() && inflight.size() < context.config().maxInflight()) {
+                sendNew(message, qos);
+            } else {
+                offer(new QueuedMessage(message, qos));
+            }
+            return;
+        }
+        if (qos == QoS.AT_MOST_ONCE && !context.config().queueQos0WhenOffline()) {
+            context.stats().onQos0DroppedOffline();
+            return;
+        }
+        offer(new QueuedMessage(message, qos));
+    }
+
+    private void sendQos0(Message message) {
+        if (!channel.isWritable()) {
+            context.stats().onQos0DroppedNotWritable();
+            return;
+        }
+        channel.write(new Publish(message.topic(), QoS.AT_MOST_ONCE, false, message.retain(), 0, message.payload()));
+        context.stats().onMessageSent();
+    }
+
+    private void sendNew(Message message, QoS qos) {
+        int packetId = packetIds.allocate(inflight::containsKey);
+        inflight.put(packetId, new InflightMessage(packetId, message, qos, false));
+        channel.write(new Publish(message.topic(), qos, false, message.retain(), packetId, message.payload()));
+        context.stats().onMessageSent();
+    }
+
+    private void offer(QueuedMessage queued) {
+        if (queue.size() < context.config().maxQueuedMessages()) {
+            queue.add(queued);
+            return;
+        }
+        QueueOverflowPolicy policy = context.config().queueOverflowPolicy();
+        switch (policy) {
+            case DROP_NEWEST -> {
+                context.stats().onQueueOverflowDrop();
+                LOG.warn("client {}: queue full ({} messages), dropped the newest message on {}", clientId,
+                        queue.size(), queued.message().topic());
+            }
+            case DROP_OLDEST -> {
+                QueuedMessage dropped = queue.poll();
+                if (dropped != null) {
+                    context.stats().onQueueOverflowDrop();
+                    LOG.warn("client {}: queue full ({} messages), dropped the oldest message on {}", clientId,
+                            queue.size(), dropped.message().topic());
+                    queue.add(queued);
+                }
+            }
+            case DISCARD_SESSION -> {
+                context.stats().onSessionDiscardedOnOverflow();
+                LOG.warn("client {}: queue full ({} messages), discarding the session; the client will see "
+                        + "session present 0", clientId, queue.size());
+                discard();
+            }
+        }
+    }
+
+    /** Fills the inflight window from the queue; on the owner executor while attached. */
+    private void drainQueue() {
+        while (channel != null && !queue.isEmpty()) {
+            QueuedMessage next = queue.peek();
+            if (next.qos() == QoS.AT_MOST_ONCE) {
+                queue.poll();
+                sendQos0(next.message());
+            } else if (inflight.size() < context.config().maxInflight()) {
+                queue.poll();
+                sendNew(next.message(), next.qos());
+            } else {
+                return;
+            }
+        }
+    }
+
+    // ---- acknowledgements from the client (owner executor) ----
+
+    /** PUBACK: the QoS 1 flow is complete. */
+    public void onPubAck(int packetId) {
+        InflightMessage entry = inflight.get(packetId);
+        if (entry != null && entry.qos() == QoS.AT_LEAST_ONCE) {
+            inflight.remove(packetId);
+            drainQueue();
+        } else {
+            LOG.debug("client {}: PUBACK for unknown packet id {}", clientId, packetId);
+        }
+    }
+
+    /** PUBREC: answer PUBREL and never send the PUBLISH again [MQTT-4.3.3-1]. */
+    public void onPubRec(int packetId) {
+        InflightMessage entry = inflight.get(packetId);
+        if (entry != null && entry.qos() == QoS.EXACTLY_ONCE) {
+            if (!entry.released()) {
+                inflight.remove(packetId);
+                inflight.put(packetId, entry.release());
+            }
+            channel.write(new PubRel(packetId));
+        } else {
+            LOG.debug("client {}: PUBREC for unknown packet id {}", clientId, packetId);
+        }
+    }
+
+    /** PUBCOMP: the QoS 2 flow is complete; the id may be reused. */
+    public void onPubComp(int packetId) {
+        InflightMessage entry = inflight.get(packetId);
+        if (entry != null && entry.released()) {
+            inflight.remove(packetId);
+            drainQueue();
+        } else {
+            LOG.debug("client {}: PUBCOMP for unknown packet id {}", clientId, packetId);
+        }
+    }
+
+    /** Records an inbound QoS 2 id; false if it is already awaiting PUBREL (a duplicate not to forward). */
+    public boolean markInboundQos2(int packetId) {
+        return inboundQos2.add(packetId);
+    }
+
+    /** PUBREL from the client: the id is free for a new message [MQTT-4.3.3-2]. */
+    public void releaseInboundQos2(int packetId) {
+        inboundQos2.remove(packetId);
+    }
+
+    // ---- subscriptions (owner executor) ----
+
+    /** Adds or replaces a subscription [MQTT-3.8.4-3]. */
+    public void subscribe(TopicFilter filter, QoS qos) {
+        subscriptions.put(filter, qos);
+        context.index().put(filter, this, qos);
+    }
+
+    /** Removes the subscription with exactly this filter [MQTT-3.10.4-1]; false if there was none. */
+    public boolean unsubscribe(TopicFilter filter) {
+        if (subscriptions.remove(filter) == null) {
+            return false;
+        }
+        context.index().remove(filter, this);
+        return true;
+    }
+
+    public Map<TopicFilter, QoS> subscriptions() {
+        return Collections.unmodifiableMap(subscriptions);
+    }
+
+    // ---- attach / detach (owner executor) ----
+
+    /**
+     * Binds a connection: re-sends unacknowledged PUBLISHes (DUP 1, same id) and PUBRELs in their original order
+     * [MQTT-4.4.0-1] [MQTT-4.6.0-1], then fills the window from the queue.
+     */
+    public void attach(SessionOwner newOwner, ClientChannel newChannel) {
+        this.owner = newOwner;
+        this.channel = newChannel;
+        for (InflightMessage entry : inflight.values()) {
+            if (entry.released()) {
+                channel.write(new PubRel(entry.packetId()));
+            } else {
+                Message m = entry.message();
+                channel.write(new Publish(m.topic(), entry.qos(), true, m.retain(), entry.packetId(), m.payload()));
+            }
+        }
+        drainQueue();
+    }
+
+    /** The connection ended. A clean session ends with it [MQTT-3.1.2-6]; a persistent one waits offline. */
+    public void detach(SessionOwner leaving) {
+        if (owner != null && owner != leaving) {
+            return;
+        }
+        owner = null;
+        channel = null;
+        if (cleanSession) {
+            end();
+        }
+    }
+
+    /**
+     * Called by the registry's takeover task on this session's executor: ends the current connection and hands
+     * the session to {@code next} on its executor.
+     */
+    void handOver() {
+        if (owner != null) {
+            SessionOwner old = owner;
+            owner = null;
+            channel = null;
+            old.onTakenOver();
+        }
+    }
+
+    /** Discards the session: out of the registry and the index; the attached connection, if any, is closed. */
+    void discard() {
+        if (ended) {
+            return;
+        }
+        SessionOwner current = owner;
+        owner = null;
+        channel = null;
+        end();
+        if (current != null) {
+            current.onSessionDiscarded();
+        }
+    }
+
+    /** Ends the session for good; idempotent. */
+    void end() {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        for (TopicFilter filter : subscriptions.keySet()) {
+            context.index().remove(filter, this);
+        }
+        subscriptions.clear();
+        inflight.clear();
+        queue.clear();
+        inboundQos2.clear();
+        context.registry().removeIfSame(clientId, this);
+    }
+
+    // ---- introspection for tests and admin ----
+
+    public int inflightCount() {
+        return inflight.size();
+    }
+
+    public int queuedCount() {
+        return queue.size();
+    }
+
+    public boolean isConnected() {
+        return channel != null;
+    }
+
+    /** Packet ids in flight, in resend order. */
+    public Iterator<Integer> inflightIds() {
+        return inflight.keySet().iterator();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + clientId + (cleanSession ? ", clean" : ", persistent") + "]";
+    }
+}

@@ -1,0 +1,13 @@
+package io.starling.mqtt.session;
+
+/** The live connection a session is attached to, as the session sees it. Called on the session's executor. */
+public interface SessionOwner {
+    /** Another connection took the session (or its client id) over: end this connection [MQTT-3.1.4-2]. */
+    void onTakenOver();
+
+    /** The session was discarded (queue overflow policy): end this connection so the client learns of it. */
+    void onSessionDiscarded();
+
+    /** The client id, for logs. */
+    String clientId();
+}

@@ -1,0 +1,87 @@
+package io.starling.mqtt.session;
+
+import io.starling.mqtt.api.BrokerConfig;
+import io.starling.mqtt.api.BrokerStats;
+import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.topic.TopicTrie;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * Client id → session, and the one place where connections acquire sessions. Takeover is decided inside one
+ * atomic {@code compute} on the client id, so two connections racing for an id are ordered; the old connection
+ * is then closed on its own executor before the session moves to the new one [MQTT-3.1.4-2].
+ */
+public final class SessionRegistry {
+    private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+    private final SessionContext context;
+
+    public SessionRegistry(BrokerConfig config, BrokerStats stats, TopicTrie<Subscriber, QoS> index) {
+        this.context = new SessionContext(config, stats, index, this);
+    }
+
+    /** Called on the new connection's executor once the session may be used there. */
+    @FunctionalInterface
+    public interface ReadyCallback {
+        void onSessionReady(Session session, boolean sessionPresent);
+    }
+
+    /**
+     * Finds or creates the session for an accepted CONNECT [MQTT-3.1.2-4] [MQTT-3.1.2-6] [MQTT-3.1.4-3].
+     * Must be called on {@code executor}; {@code ready} runs there, immediately or once the takeover is done.
+     */
+    public void acquire(String clientId, boolean cleanSession, Executor executor, ReadyCallback ready) {
+        Session[] previous = new Session[1];
+        Session[] chosen = new Session[1];
+        sessions.compute(clientId, (id, existing) -> {
+            previous[0] = existing;
+            if (!cleanSession && existing != null && !existing.cleanSession()) {
+                chosen[0] = existing;
+                return existing;
+            }
+            chosen[0] = new Session(id, cleanSession, context, executor);
+            return chosen[0];
+        });
+        Session session = chosen[0];
+        if (session == previous[0]) {
+            session.execute(() -> {
+                if (session.ended()) {
+                    // Discarded between compute and now: start over, which creates a fresh session.
+                    executor.execute(() -> acquire(clientId, cleanSession, executor, ready));
+                    return;
+                }
+                session.handOver();
+                session.moveTo(executor);
+                executor.execute(() -> ready.onSessionReady(session, true));
+            });
+            return;
+        }
+        Session old = previous[0];
+        if (old != null) {
+            old.execute(() -> {
+                old.handOver();
+                old.end();
+            });
+        }
+        ready.onSessionReady(session, false);
+    }
+
+    /** Removes the mapping only if it still points at {@code session} (a newer session keeps its place). */
+    void removeIfSame(String clientId, Session session) {
+        sessions.remove(clientId, session);
+    }
+
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public Collection<Session> sessions() {
+        return Collections.unmodifiableCollection(sessions.values());
+    }
+}

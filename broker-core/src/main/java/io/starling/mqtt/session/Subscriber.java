@@ -1,0 +1,13 @@
+package io.starling.mqtt.session;
+
+import io.starling.mqtt.api.Message;
+import io.starling.mqtt.api.QoS;
+
+/** Anything the subscription index can hold: a client session or an in-process listener. */
+public interface Subscriber {
+    /**
+     * Hands over one message at {@code qos} (already the minimum of published and granted QoS). Called from the
+     * publisher's thread: implementations hop to their own executor and never block.
+     */
+    void deliver(Message message, QoS qos);
+}

@@ -1,0 +1,36 @@
+package io.starling.mqtt.spi;
+
+import io.starling.mqtt.packet.MqttPacket;
+import java.util.concurrent.Executor;
+
+/**
+ * One network connection as core sees it, implemented by the transport. Every method is called on
+ * {@link #executor()} only, the thread that owns the connection and the session bound to it.
+ */
+public interface ClientChannel {
+    /** Queues a packet for sending; the transport flushes once per batch of work, not once per packet. */
+    void write(MqttPacket packet);
+
+    /** Whether the transport can take more bytes now; QoS 0 deliveries are dropped (and counted) when it cannot. */
+    boolean isWritable();
+
+    /** Sends what is queued, then closes the connection. Idempotent. */
+    void close();
+
+    /** The thread (event loop) that owns this connection. */
+    Executor executor();
+
+    /** {@code host:port} of the peer, for logs and authorizers. */
+    String remoteAddress();
+
+    /** Stops reading from the peer (TCP back-pressure), e.g. while an authenticator answers. */
+    void pauseReading();
+
+    void resumeReading();
+
+    /**
+     * Replaces the CONNECT timeout by the keep-alive deadline: the connection is closed after 1.5 times
+     * {@code seconds} of silence [MQTT-3.1.2-24]; 0 switches the check off.
+     */
+    void keepAlive(int seconds);
+}

@@ -1,0 +1,204 @@
+package io.starling.mqtt.netty;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.starling.mqtt.api.BrokerConfig;
+import io.starling.mqtt.api.BrokerStats;
+import io.starling.mqtt.api.InProcessSubscription;
+import io.starling.mqtt.api.Message;
+import io.starling.mqtt.api.MessageListener;
+import io.starling.mqtt.api.MqttBroker;
+import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.engine.BrokerEngine;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embeddable broker: {@code StarlingBroker.builder().port(0).start()} binds a free port and returns once it
+ * accepts connections. Each instance owns its threads; {@link #close()} releases all of them.
+ */
+public final class StarlingBroker implements MqttBroker {
+    private static final Logger LOG = LoggerFactory.getLogger(StarlingBroker.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final BrokerConfig config;
+    private final BrokerEngine engine;
+    private final Object lifecycle = new Object();
+    private EventLoopGroup acceptor;
+    private EventLoopGroup workers;
+    private ChannelGroup channels;
+    private Channel serverChannel;
+    private InetSocketAddress bound;
+    private boolean closed;
+
+    private StarlingBroker(BrokerConfig config) {
+        this.config = config;
+        this.engine = new BrokerEngine(config);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A broker with this configuration, not yet started. */
+    public static StarlingBroker create(BrokerConfig config) {
+        return new StarlingBroker(Objects.requireNonNull(config, "config"));
+    }
+
+    @Override
+    public StarlingBroker start() {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("broker is closed");
+            }
+            if (serverChannel != null) {
+                return this;
+            }
+            int id = INSTANCES.incrementAndGet();
+            acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("starling-" + id + "-accept"),
+                    NioIoHandler.newFactory());
+            workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("starling-" + id + "-io"),
+                    NioIoHandler.newFactory());
+            channels = new DefaultChannelGroup("starling-" + id, GlobalEventExecutor.INSTANCE);
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(acceptor, workers)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
+                    .childHandler(new MqttChannelInitializer(engine, channels));
+            try {
+                serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+            } catch (RuntimeException e) {
+                shutdownGroups();
+                throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+            }
+            bound = (InetSocketAddress) serverChannel.localAddress();
+            LOG.info("Starling MQTT broker listening on {}", boundAddress());
+            return this;
+        }
+    }
+
+    @Override
+    public int port() {
+        synchronized (lifecycle) {
+            if (bound == null) {
+                throw new IllegalStateException("broker is not started");
+            }
+            return bound.getPort();
+        }
+    }
+
+    @Override
+    public String boundAddress() {
+        synchronized (lifecycle) {
+            if (bound == null) {
+                throw new IllegalStateException("broker is not started");
+            }
+            return bound.getAddress().getHostAddress() + ":" + bound.getPort();
+        }
+    }
+
+    /** {@code tcp://host:port}, ready for an MQTT client. */
+    public String uri() {
+        String address = boundAddress();
+        return "tcp://" + (address.contains(":") && address.indexOf(':') != address.lastIndexOf(':')
+                ? "[" + address.substring(0, address.lastIndexOf(':')) + "]" + address.substring(address.lastIndexOf(':'))
+                : address);
+    }
+
+    @Override
+    public void publish(Message message) {
+        engine.publish(message);
+    }
+
+    @Override
+    public InProcessSubscription subscribe(String filter, QoS qos, MessageListener listener) {
+        return engine.subscribe(filter, qos, listener);
+    }
+
+    @Override
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public BrokerStats stats() {
+        return engine.stats();
+    }
+
+    /** The domain engine, for admin and tests. */
+    public BrokerEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (serverChannel != null) {
+                serverChannel.close().syncUninterruptibly();
+                channels.close().awaitUninterruptibly(500, TimeUnit.MILLISECONDS);
+                shutdownGroups();
+                LOG.info("Starling MQTT broker on {}:{} stopped", bound.getAddress().getHostAddress(), bound.getPort());
+            }
+            engine.close();
+        }
+    }
+
+    private void shutdownGroups() {
+        var a = acceptor.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+        var w = workers.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
+        a.awaitUninterruptibly(400, TimeUnit.MILLISECONDS);
+        w.awaitUninterruptibly(400, TimeUnit.MILLISECONDS);
+    }
+
+    /** Fluent set-up; {@link #start()} builds and starts in one call. */
+    public static final class Builder {
+        private final BrokerConfig.Builder config = BrokerConfig.builder();
+
+        private Builder() {}
+
+        public Builder host(String host) {
+            config.host(host);
+            return this;
+        }
+
+        public Builder port(int port) {
+            config.port(port);
+            return this;
+        }
+
+        /** Any other setting of {@link BrokerConfig.Builder}. */
+        public Builder configure(Consumer<BrokerConfig.Builder> settings) {
+            settings.accept(config);
+            return this;
+        }
+
+        public StarlingBroker build() {
+            return new StarlingBroker(config.build());
+        }
+
+        public StarlingBroker start() {
+            return build().start();
+        }
+    }
+}

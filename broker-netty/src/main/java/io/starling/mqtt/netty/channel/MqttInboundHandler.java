@@ -1,0 +1,72 @@
+package io.starling.mqtt.netty.channel;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.starling.mqtt.engine.BrokerEngine;
+import io.starling.mqtt.netty.IdleTimeoutHandler;
+import io.starling.mqtt.netty.codec.MalformedPacketException;
+import io.starling.mqtt.netty.codec.UnsupportedProtocolLevelException;
+import io.starling.mqtt.packet.MqttPacket;
+import io.starling.mqtt.protocol.Connection;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands decoded packets to core's {@link Connection} and decides the fate of the connection when something goes
+ * wrong: the one place the pipeline's errors end up.
+ */
+public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttInboundHandler.class);
+
+    private final BrokerEngine engine;
+    private final IdleTimeoutHandler idleTimeout;
+    private Connection connection;
+
+    public MqttInboundHandler(BrokerEngine engine, IdleTimeoutHandler idleTimeout) {
+        this.engine = engine;
+        this.idleTimeout = idleTimeout;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        connection = engine.newConnection(new NettyClientChannel(ctx.channel(), idleTimeout));
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MqttPacket packet) {
+            connection.onPacket(packet);
+        } else {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null) {
+            connection.onClosed();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (connection == null) {
+            ctx.close();
+            return;
+        }
+        if (cause instanceof UnsupportedProtocolLevelException unsupported) {
+            connection.onUnsupportedProtocolLevel(unsupported.getMessage());
+        } else if (cause instanceof MalformedPacketException malformed) {
+            connection.onMalformed(malformed.getMessage());
+        } else if (cause instanceof IOException) {
+            LOG.debug("connection from {}: I/O error: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        } else {
+            LOG.warn("connection from {}: unexpected error; closing", ctx.channel().remoteAddress(), cause);
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.starling.mqtt.netty.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A byte-level MQTT client for wire tests: sends exactly the bytes given and reads packets back, or observes the
+ * server closing the connection. Blocking, with timeouts on every read; for tests only.
+ */
+public final class RawClient implements AutoCloseable {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RawClient(int port) {
+        try {
+            socket = new Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot connect to 127.0.0.1:" + port, e);
+        }
+    }
+
+    /** Opens a connection and completes a CONNECT with CONNACK 0x00. */
+    public static RawClient connected(int port, String clientId, boolean cleanSession) {
+        RawClient client = new RawClient(port);
+        client.send(Bytes.connect(clientId, cleanSession, 0));
+        client.expectConnAck(0);
+        return client;
+    }
+
+    public RawClient send(byte[]... packets) {
+        try {
+            for (byte[] p : packets) {
+                out.write(p);
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new IllegalStateException("send failed: " + e, e);
+        }
+        return this;
+    }
+
+    /** Reads the next packet; fails the test on timeout or end of stream. */
+    public RawPacket read() {
+        return read(DEFAULT_TIMEOUT);
+    }
+
+    public RawPacket read(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            int first = in.read();
+            if (first < 0) {
+                return fail("connection closed by the server while a packet was expected");
+            }
+            int length = 0;
+            int multiplier = 1;
+            int digit;
+            int count = 0;
+            do {
+                digit = in.read();
+                if (digit < 0) {
+                    return fail("connection closed inside a fixed header");
+                }
+                length += (digit & 0x7F) * multiplier;
+                multiplier *= 128;
+                count++;
+            } while ((digit & 0x80) != 0 && count < 4);
+            byte[] body = in.readNBytes(length);
+            if (body.length != length) {
+                return fail("connection closed inside a packet body");
+            }
+            return new RawPacket(first, body);
+        } catch (SocketTimeoutException e) {
+            return fail("no packet within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            return fail("read failed: " + e);
+        }
+    }
+
+    /** Reads packets until one satisfies {@code wanted}; the skipped ones are returned in order too. */
+    public List<RawPacket> readUntil(Predicate<RawPacket> wanted) {
+        List<RawPacket> seen = new ArrayList<>();
+        while (true) {
+            RawPacket p = read();
+            seen.add(p);
+            if (wanted.test(p)) {
+                return seen;
+            }
+        }
+    }
+
+    public RawPacket expectConnAck(int returnCode) {
+        RawPacket p = read();
+        assertThat(p.firstByte()).as("CONNACK first byte of " + p).isEqualTo(0x20);
+        assertThat(p.body()).hasSize(2);
+        assertThat(p.body()[1] & 0xFF).as("CONNACK return code").isEqualTo(returnCode);
+        return p;
+    }
+
+    public RawPacket expect(int firstByte) {
+        RawPacket p = read();
+        assertThat(p.firstByte()).as("first byte of " + p).isEqualTo(firstByte);
+        return p;
+    }
+
+    public RawPacket expectPublish() {
+        RawPacket p = read();
+        assertThat(p.isPublish()).as("expected PUBLISH, got " + p).isTrue();
+        return p;
+    }
+
+    /**
+     * Asserts that the server closes the connection without sending anything more: end of stream (or a reset)
+     * within the timeout.
+     */
+    public void expectClosed() {
+        expectClosed(DEFAULT_TIMEOUT);
+    }
+
+    public void expectClosed(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+            int b = in.read();
+            if (b >= 0) {
+                byte[] rest = in.readNBytes(Math.min(in.available(), 64));
+                fail("expected the server to close, but received bytes starting " + String.format("%02X", b)
+                        + " (+" + rest.length + " more)");
+            }
+        } catch (SocketTimeoutException e) {
+            fail("the server did not close the connection within " + timeout.toMillis() + " ms");
+        } catch (SocketException e) {
+            // Connection reset: the server closed with unread data pending. Closed is what we wanted.
+        } catch (IOException e) {
+            fail("read failed: " + e);
+        }
+    }
+
+    /** Asserts nothing arrives for {@code quiet} (used sparingly: only where the standard says "nothing"). */
+    public void expectNothingFor(Duration quiet) {
+        try {
+            socket.setSoTimeout((int) quiet.toMillis());
+            int b = in.read();
+            if (b < 0) {
+                fail("connection closed; expected it to stay open and quiet");
+            }
+            fail("expected no packet, received a packet starting " + String.format("%02X", b));
+        } catch (SocketTimeoutException e) {
+            // Quiet, as expected.
+        } catch (IOException e) {
+            fail("read failed: " + e);
+        }
+    }
+
+    /** Drops the TCP connection without DISCONNECT. */
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}
