@@ -85,7 +85,8 @@ public final class StarlingBroker implements MqttBroker {
                     .childHandler(new MqttChannelInitializer(engine, channels));
             try {
                 serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Netty rethrows the checked BindException undeclared; every failure leaves no thread behind.
                 shutdownGroups();
                 throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
             }
