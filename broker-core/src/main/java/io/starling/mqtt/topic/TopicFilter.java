@@ -29,15 +29,15 @@ public final class TopicFilter {
             String level = levels.get(i);
             if (level.equals(MULTI_LEVEL_WILDCARD)) {
                 if (i != levels.size() - 1) {
-                    throw new InvalidTopicException("'#' must be the last level of a filter [MQTT-4.7.1-2]: " + value);
+                    throw new InvalidTopicException("'#' must be the last level of a filter [MQTT-4.7.1-2]: " + TopicRules.printable(value));
                 }
                 wildcard = true;
             } else if (level.equals(SINGLE_LEVEL_WILDCARD)) {
                 wildcard = true;
             } else if (level.indexOf('#') >= 0) {
-                throw new InvalidTopicException("'#' must occupy a whole level [MQTT-4.7.1-2]: " + value);
+                throw new InvalidTopicException("'#' must occupy a whole level [MQTT-4.7.1-2]: " + TopicRules.printable(value));
             } else if (level.indexOf('+') >= 0) {
-                throw new InvalidTopicException("'+' must occupy a whole level [MQTT-4.7.1-3]: " + value);
+                throw new InvalidTopicException("'+' must occupy a whole level [MQTT-4.7.1-3]: " + TopicRules.printable(value));
             }
         }
         return new TopicFilter(value, List.copyOf(levels), wildcard);

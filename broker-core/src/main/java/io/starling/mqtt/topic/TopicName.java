@@ -20,7 +20,7 @@ public final class TopicName {
     public static TopicName of(String value) {
         byte[] utf8 = TopicRules.checkCommon(value, "topic name");
         if (value.indexOf('+') >= 0 || value.indexOf('#') >= 0) {
-            throw new InvalidTopicException("topic name must not contain a wildcard [MQTT-3.3.2-2] [MQTT-4.7.1-1]: " + value);
+            throw new InvalidTopicException("topic name must not contain a wildcard [MQTT-3.3.2-2] [MQTT-4.7.1-1]: " + TopicRules.printable(value));
         }
         return new TopicName(value, utf8);
     }

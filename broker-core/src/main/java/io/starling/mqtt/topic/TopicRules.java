@@ -45,4 +45,22 @@ final class TopicRules {
             }
         }
     }
+
+    /** A short, single-line rendering of a rejected topic for exception messages and logs. */
+    static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        int limit = Math.min(value.length(), 64);
+        for (int i = 0; i < limit; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                out.append(String.format("\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        if (value.length() > limit) {
+            out.append("... (").append(value.length()).append(" chars)");
+        }
+        return out.toString();
+    }
 }
