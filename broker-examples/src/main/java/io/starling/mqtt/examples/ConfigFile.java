@@ -68,6 +68,8 @@ final class ConfigFile {
             }
             try {
                 setter.accept(builder, value);
+                // Range checks live in build(): run them now so an error names this line.
+                builder.build();
             } catch (IllegalArgumentException e) {
                 throw new LaunchException(where + ": bad value for '" + key + "': " + e.getMessage());
             }

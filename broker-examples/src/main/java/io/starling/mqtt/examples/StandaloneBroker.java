@@ -16,6 +16,10 @@ public final class StandaloneBroker {
     private StandaloneBroker() {}
 
     public static void main(String[] args) {
+        if (java.util.List.of(args).contains("--help") || java.util.List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
         StarlingBroker broker;
         try {
             broker = StarlingBroker.create(parse(args)).start();

@@ -1,0 +1,182 @@
+package io.starling.mqtt.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.starling.mqtt.api.BrokerConfig;
+import io.starling.mqtt.api.QueueOverflowPolicy;
+import io.starling.mqtt.api.UnauthorizedPublishPolicy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's command line ({@link StandaloneBroker#parse}) and configuration file ({@link ConfigFile}). */
+@Timeout(30)
+class StandaloneBrokerTest {
+    private static final Path DOCS = Path.of(System.getProperty("user.dir")).toAbsolutePath()
+            .resolveSibling("docs").resolve("configuration.md");
+
+    @TempDir
+    Path dir;
+
+    private Path file(String content) throws IOException {
+        Path file = dir.resolve("starling.conf");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static BrokerConfig parse(String... args) {
+        return StandaloneBroker.parse(args);
+    }
+
+    // ---- command line ----
+
+    @Test
+    @DisplayName("no arguments: the defaults, 127.0.0.1:1883")
+    void defaults() {
+        BrokerConfig config = parse();
+        BrokerConfig defaults = BrokerConfig.builder().build();
+        assertThat(config.host()).isEqualTo("127.0.0.1").isEqualTo(defaults.host());
+        assertThat(config.port()).isEqualTo(1883).isEqualTo(defaults.port());
+        assertThat(config.maxInflight()).isEqualTo(defaults.maxInflight());
+    }
+
+    @Test
+    @DisplayName("--host and --port set the listener")
+    void hostAndPort() {
+        BrokerConfig config = parse("--host", "0.0.0.0", "--port", "0");
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isZero();
+    }
+
+    @Test
+    @DisplayName("unknown option, missing value, non-numeric or out-of-range port, --help: LaunchException with the reason")
+    void badCommandLines() {
+        assertThatThrownBy(() -> parse("--bogus")).isInstanceOf(LaunchException.class)
+                .hasMessage("unknown option '--bogus'; " + StandaloneBroker.USAGE);
+        assertThatThrownBy(() -> parse("--port", "0", "extra")).isInstanceOf(LaunchException.class)
+                .hasMessageStartingWith("unknown option 'extra'");
+        assertThatThrownBy(() -> parse("--host")).isInstanceOf(LaunchException.class)
+                .hasMessage("--host needs a value; " + StandaloneBroker.USAGE);
+        assertThatThrownBy(() -> parse("--port", "12x")).isInstanceOf(LaunchException.class)
+                .hasMessage("--port needs a number, got '12x'");
+        assertThatThrownBy(() -> parse("--port", "-1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("port must be 0..65535, was -1");
+        assertThatThrownBy(() -> parse("--help")).isInstanceOf(LaunchException.class)
+                .hasMessage(StandaloneBroker.USAGE);
+        assertThatThrownBy(() -> parse("-h")).isInstanceOf(LaunchException.class)
+                .hasMessage(StandaloneBroker.USAGE);
+    }
+
+    // ---- configuration file ----
+
+    @Test
+    @DisplayName("every key of the file sets its builder method; comments, blank lines and spaces around '=' are ignored")
+    void everyKey() throws IOException {
+        Path config = file("""
+                # every key, each with a non-default value
+                host = 0.0.0.0
+                port=0
+
+                max_packet_size = 1024
+                max_client_id_length = 64
+                allow_zero_length_client_id = FALSE
+                connect_timeout_seconds = 3
+                   max_inflight_messages   =   10
+                max_queued_messages = 7
+                queue_overflow_policy = drop_newest
+                queue_qos0_when_offline = true
+                wildcard_subscriptions = false
+                unauthorized_publish_policy = DISCONNECT
+                """);
+        BrokerConfig c = parse("--config", config.toString());
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.port()).isZero();
+        assertThat(c.maxPacketSize()).isEqualTo(1024);
+        assertThat(c.maxClientIdLength()).isEqualTo(64);
+        assertThat(c.allowZeroLengthClientId()).isFalse();
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.maxInflight()).isEqualTo(10);
+        assertThat(c.maxQueuedMessages()).isEqualTo(7);
+        assertThat(c.queueOverflowPolicy()).isEqualTo(QueueOverflowPolicy.DROP_NEWEST);
+        assertThat(c.queueQos0WhenOffline()).isTrue();
+        assertThat(c.wildcardSubscriptions()).isFalse();
+        assertThat(c.unauthorizedPublishPolicy()).isEqualTo(UnauthorizedPublishPolicy.DISCONNECT);
+    }
+
+    @Test
+    @DisplayName("--host and --port override the file, wherever they stand on the command line")
+    void commandLineOverridesFile() throws IOException {
+        Path config = file("host = 0.0.0.0\nport = 1884\nmax_inflight_messages = 10\n");
+        BrokerConfig c = parse("--port", "0", "--config", config.toString(), "--host", "127.0.0.2");
+        assertThat(c.port()).isZero();
+        assertThat(c.host()).isEqualTo("127.0.0.2");
+        assertThat(c.maxInflight()).isEqualTo(10);
+    }
+
+    @Test
+    @DisplayName("unknown key, bad number, boolean or enum, key set twice, missing '=': the file, the line and the reason")
+    void badFiles() throws IOException {
+        assertBad("port = 0\nfoo = 1\n", 2, "unknown key 'foo' (known: allow_zero_length_client_id, ");
+        assertBad("max_inflight_messages = many", 1, "bad value for 'max_inflight_messages': 'many' is not a whole number");
+        assertBad("\n# c\nwildcard_subscriptions = yes", 3, "bad value for 'wildcard_subscriptions': 'yes' is not true or false");
+        assertBad("queue_overflow_policy = sometimes", 1,
+                "bad value for 'queue_overflow_policy': 'sometimes' is not one of [DISCARD_SESSION, DROP_OLDEST, DROP_NEWEST]");
+        assertBad("port = 0\nport = 1", 2, "'port' is set twice");
+        assertBad("port 0", 1, "expected 'key = value', found 'port 0'");
+        assertBad("= 0", 1, "expected 'key = value', found '= 0'");
+    }
+
+    @Test
+    @DisplayName("a value the builder rejects (max_inflight_messages = 0, port = 70000) also names the file and the line")
+    void outOfRangeValuesNameTheLine() throws IOException {
+        assertBad("port = 0\nmax_inflight_messages = 0", 2, "bad value for 'max_inflight_messages'");
+        assertBad("port = 70000", 1, "bad value for 'port'");
+    }
+
+    @Test
+    @DisplayName("a missing file: LaunchException naming it")
+    void missingFile() {
+        Path missing = dir.resolve("nope.conf");
+        assertThatThrownBy(() -> parse("--config", missing.toString())).isInstanceOf(LaunchException.class)
+                .hasMessageStartingWith("cannot read config file " + missing + ": ");
+    }
+
+    @Test
+    @DisplayName("docs/configuration.md lists exactly the keys the file reader knows")
+    void documentedKeysAreTheKnownKeys() throws IOException {
+        Throwable unknown = org.assertj.core.api.Assertions.catchThrowable(() -> parse("--config", file("x = 1").toString()));
+        Matcher known = Pattern.compile("\\(known: ([^)]*)\\)").matcher(unknown.getMessage());
+        assertThat(known.find()).as(unknown.getMessage()).isTrue();
+        Set<String> keys = new TreeSet<>(Arrays.asList(known.group(1).split(", ")));
+
+        assertThat(DOCS).isRegularFile();
+        Pattern row = Pattern.compile("^\\| `([a-z0-9_]+)` \\|");
+        Set<String> documented = Files.readAllLines(DOCS, StandardCharsets.UTF_8).stream()
+                .map(row::matcher).filter(Matcher::find).map(m -> m.group(1))
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(documented).isEqualTo(keys);
+        assertThat(keys).contains("host", "port", "max_inflight_messages");
+    }
+
+    private void assertBad(String content, int line, String reason) throws IOException {
+        Path config = file(content);
+        assertThatThrownBy(() -> parse("--config", config.toString()))
+                .as("%s", List.of(content))
+                .isInstanceOf(LaunchException.class)
+                .hasMessageStartingWith(config + " line " + line + ": " + reason);
+    }
+}
