@@ -25,6 +25,7 @@ public final class BrokerConfig {
     private final Authenticator authenticator;
     private final Authorizer authorizer;
     private final UnauthorizedPublishPolicy unauthorizedPublishPolicy;
+    private final boolean nativeTransport;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -41,6 +42,7 @@ public final class BrokerConfig {
         this.authenticator = b.authenticator;
         this.authorizer = b.authorizer;
         this.unauthorizedPublishPolicy = b.unauthorizedPublishPolicy;
+        this.nativeTransport = b.nativeTransport;
     }
 
     public static Builder builder() {
@@ -67,6 +69,7 @@ public final class BrokerConfig {
         b.authenticator = authenticator;
         b.authorizer = authorizer;
         b.unauthorizedPublishPolicy = unauthorizedPublishPolicy;
+        b.nativeTransport = nativeTransport;
         return b;
     }
 
@@ -136,6 +139,11 @@ public final class BrokerConfig {
         return unauthorizedPublishPolicy;
     }
 
+    /** Whether the transport may use a native I/O library (Linux epoll) when one loads; NIO otherwise. */
+    public boolean nativeTransport() {
+        return nativeTransport;
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[host=" + host + ", port=" + port + ", maxPacketSize=" + maxPacketSize
@@ -143,7 +151,7 @@ public final class BrokerConfig {
                 + ", connectTimeout=" + connectTimeout + ", maxInflight=" + maxInflight
                 + ", maxQueuedMessages=" + maxQueuedMessages + ", queueOverflowPolicy=" + queueOverflowPolicy
                 + ", queueQos0WhenOffline=" + queueQos0WhenOffline + ", wildcardSubscriptions=" + wildcardSubscriptions
-                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + "]";
+                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + "]";
     }
 
     /** Collects settings; {@link #build()} checks them together. */
@@ -162,6 +170,7 @@ public final class BrokerConfig {
         private Authenticator authenticator = Authenticator.ALLOW_ALL;
         private Authorizer authorizer = Authorizer.ALLOW_ALL;
         private UnauthorizedPublishPolicy unauthorizedPublishPolicy = UnauthorizedPublishPolicy.ACKNOWLEDGE_AND_DROP;
+        private boolean nativeTransport = true;
 
         private Builder() {}
 
@@ -232,6 +241,11 @@ public final class BrokerConfig {
 
         public Builder unauthorizedPublishPolicy(UnauthorizedPublishPolicy value) {
             this.unauthorizedPublishPolicy = Objects.requireNonNull(value, "unauthorizedPublishPolicy");
+            return this;
+        }
+
+        public Builder nativeTransport(boolean value) {
+            this.nativeTransport = value;
             return this;
         }
 

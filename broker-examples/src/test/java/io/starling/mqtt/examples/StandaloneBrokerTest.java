@@ -101,6 +101,7 @@ class StandaloneBrokerTest {
                 queue_qos0_when_offline = true
                 wildcard_subscriptions = false
                 unauthorized_publish_policy = DISCONNECT
+                native_transport = false
                 """);
         BrokerConfig c = parse("--config", config.toString());
         assertThat(c.host()).isEqualTo("0.0.0.0");
@@ -115,6 +116,7 @@ class StandaloneBrokerTest {
         assertThat(c.queueQos0WhenOffline()).isTrue();
         assertThat(c.wildcardSubscriptions()).isFalse();
         assertThat(c.unauthorizedPublishPolicy()).isEqualTo(UnauthorizedPublishPolicy.DISCONNECT);
+        assertThat(c.nativeTransport()).isFalse();
     }
 
     @Test

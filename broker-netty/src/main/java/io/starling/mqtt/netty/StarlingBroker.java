@@ -4,6 +4,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -70,14 +74,14 @@ public final class StarlingBroker implements MqttBroker {
                 return this;
             }
             int id = INSTANCES.incrementAndGet();
-            acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("starling-" + id + "-accept"),
-                    NioIoHandler.newFactory());
-            workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("starling-" + id + "-io"),
-                    NioIoHandler.newFactory());
+            boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+            IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+            acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("starling-" + id + "-accept"), io);
+            workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("starling-" + id + "-io"), io);
             channels = new DefaultChannelGroup("starling-" + id, GlobalEventExecutor.INSTANCE);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptor, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -91,7 +95,7 @@ public final class StarlingBroker implements MqttBroker {
                 throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
             }
             bound = (InetSocketAddress) serverChannel.localAddress();
-            LOG.info("Starling MQTT broker listening on {}", boundAddress());
+            LOG.info("Starling MQTT broker listening on {} ({} transport)", boundAddress(), epoll ? "epoll" : "nio");
             return this;
         }
     }

@@ -71,4 +71,13 @@ class BrokerLifecycleTest {
         }
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(starlingThreads()).isEmpty());
     }
+
+    @Test
+    @DisplayName("the NIO transport serves clients when the native one is switched off")
+    void nioTransport() {
+        try (StarlingBroker broker = StarlingBroker.builder().port(0).configure(c -> c.nativeTransport(false)).start();
+             RawClient client = RawClient.connected(broker.port(), "nio", true)) {
+            client.send(Bytes.pingreq()).expect(0xD0);
+        }
+    }
 }
