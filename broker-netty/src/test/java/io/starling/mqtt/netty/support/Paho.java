@@ -82,7 +82,7 @@ public final class Paho {
         public void close() throws MqttException {
             try {
                 if (mqtt.isConnected()) {
-                    mqtt.disconnectForcibly(200, 200);
+                    mqtt.disconnectForcibly(0, 100, true);
                 }
             } finally {
                 mqtt.close(true);
