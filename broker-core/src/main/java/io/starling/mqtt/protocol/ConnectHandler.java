@@ -59,7 +59,11 @@ final class ConnectHandler {
             return;
         }
         if (answer instanceof CompletableFuture<AuthenticationResult> done && done.isDone()) {
-            onAuthenticated(connect, done.getNow(null), done.isCompletedExceptionally() ? failure(done) : null);
+            if (done.isCompletedExceptionally()) {
+                onAuthenticated(connect, null, failure(done));
+            } else {
+                onAuthenticated(connect, done.getNow(null), null);
+            }
             return;
         }
         answer.whenComplete((result, error) -> connection.channel().executor()

@@ -82,6 +82,10 @@ public final class Connection implements SessionOwner {
             LOG.info("client {} from {}: protocol violation [{}]: {}; closing", clientIdForLog(),
                     channel.remoteAddress(), violation.statementId(), violation.getMessage());
             channel.close();
+        } catch (TransientFailure failure) {
+            LOG.warn("client {} from {}: {} while handling {}; closing [MQTT-4.8.0-2]", clientIdForLog(),
+                    channel.remoteAddress(), failure.getMessage(), packet.type(), failure.getCause());
+            channel.close();
         }
     }
 

@@ -73,6 +73,10 @@ final class InboundPublishHandler {
         if (name.equals("$SYS") || name.startsWith("$SYS/")) {
             return false;
         }
-        return context.config().authorizer().canPublish(connection.client(), topic);
+        try {
+            return context.config().authorizer().canPublish(connection.client(), topic);
+        } catch (RuntimeException e) {
+            throw new TransientFailure("authorizer.canPublish", e);
+        }
     }
 }

@@ -34,24 +34,35 @@ final class SubscriptionHandler {
      * code per filter in the same order [MQTT-3.9.3-1], then sends matching retained messages [MQTT-3.3.1-6].
      */
     void onSubscribe(Subscribe subscribe) {
+        // Decide every filter before applying any: a failing authorizer then leaves the session untouched.
         List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
-        Map<TopicFilter, QoS> granted = new LinkedHashMap<>();
         for (Subscription s : subscribe.subscriptions()) {
-            if (s.filter().hasWildcard() && !context.config().wildcardSubscriptions()) {
-                codes.add(SubAck.FAILURE);
-            } else if (!context.config().authorizer().canSubscribe(client, s.filter())) {
-                codes.add(SubAck.FAILURE);
-            } else {
+            codes.add(permitted(s.filter()) ? s.qos().value() : SubAck.FAILURE);
+        }
+        Map<TopicFilter, QoS> granted = new LinkedHashMap<>();
+        for (int i = 0; i < codes.size(); i++) {
+            if (codes.get(i) != SubAck.FAILURE) {
+                Subscription s = subscribe.subscriptions().get(i);
                 session.subscribe(s.filter(), s.qos());
                 granted.remove(s.filter());
                 granted.put(s.filter(), s.qos());
-                codes.add(s.qos().value());
             }
         }
         channel.write(new SubAck(subscribe.packetId(), codes));
         // Sent with RETAIN 1 [MQTT-3.3.1-8], also again for a replaced subscription [MQTT-3.8.4-3].
         granted.forEach((filter, qos) -> context.retained().forEachMatching(filter,
                 message -> session.enqueue(message, QoS.min(message.qos(), qos))));
+    }
+
+    private boolean permitted(TopicFilter filter) {
+        if (filter.hasWildcard() && !context.config().wildcardSubscriptions()) {
+            return false;
+        }
+        try {
+            return context.config().authorizer().canSubscribe(client, filter);
+        } catch (RuntimeException e) {
+            throw new TransientFailure("authorizer.canSubscribe", e);
+        }
     }
 
     /** Removes exact matches only [MQTT-3.10.4-1]; always answers one UNSUBACK [MQTT-3.10.4-5] [MQTT-3.10.4-6]. */
