@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.starling.mqtt.api.QueueOverflowPolicy;
-import io.starling.mqtt.netty.support.Bytes;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Paho;
 import io.starling.mqtt.netty.support.RawClient;
 import java.nio.charset.StandardCharsets;
@@ -21,42 +21,41 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Reconnects, keep-alive expiry and queue limits, seen through the Paho Java client. */
 @Timeout(60)
 class PahoReliabilityIT {
-    private StarlingBroker broker;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    private void start(java.util.function.Consumer<io.starling.mqtt.api.BrokerConfig.Builder> settings) {
-        broker = StarlingBroker.builder().port(0).configure(settings).start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (AutoCloseable c : closeables) {
-            c.close();
-        }
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
     private MqttClient persistentClient(String id, MqttConnectOptions options) throws Exception {
         MqttClient client = new MqttClient(broker.uri(), id, new MemoryPersistence());
         client.setTimeToWait(5000);
         client.connect(options);
-        closeables.add(() -> {
+        AutoCloseable closer = () -> {
             if (client.isConnected()) {
                 client.disconnectForcibly(0, 100, false);
             }
             client.close(true);
-        });
+        };
+        broker.track(closer);
         return client;
+    }
+
+    /** q-sub leaves a persistent session subscribed to q/t at QoS 1; q-pub then publishes m0, m1, ... there. */
+    private void publishWhileSubscriberAway(int messages) throws Exception {
+        Paho.Client sub = Paho.connect(broker.uri(), "q-sub", false);
+        sub.subscribe("q/t", 1);
+        sub.disconnect();
+        sub.close();
+        Paho.Client pub = broker.paho("q-pub", true);
+        for (int i = 0; i < messages; i++) {
+            pub.publish("q/t", "m" + i, 1, false);
+        }
     }
 
     private static MqttConnectOptions persistent() {
@@ -71,7 +70,7 @@ class PahoReliabilityIT {
     @Test
     @DisplayName("[MQTT-4.3.3-2] [MQTT-4.4.0-1] QoS 2 exactly once while publisher and subscriber drop and reconnect")
     void qos2ExactlyOnceAcrossReconnects() throws Exception {
-        start(c -> { });
+        broker.start();
         int total = 300;
         Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
         java.util.concurrent.CountDownLatch endSeen = new java.util.concurrent.CountDownLatch(1);
@@ -123,14 +122,10 @@ class PahoReliabilityIT {
     @Test
     @DisplayName("[MQTT-3.1.2-24] [MQTT-3.1.2-8] will of a client whose keep-alive expires reaches a Paho subscriber")
     void willOnKeepAliveExpiry() throws Exception {
-        start(c -> { });
-        Paho.Client watcher = Paho.connect(broker.uri(), "watcher", true);
-        closeables.add(watcher);
+        broker.start();
+        Paho.Client watcher = broker.paho("watcher", true);
         watcher.subscribe("ka/will", 1);
-        RawClient silent = new RawClient(broker.port());
-        closeables.add(silent);
-        silent.send(Bytes.connectWithWill("silent", true, 1, "ka/will", "expired".getBytes(StandardCharsets.UTF_8), 1, false));
-        silent.expectConnAck(0);
+        RawClient silent = broker.rawConnectedWithWill("silent", 1, "ka/will", "expired", 1, false);
         long start = System.nanoTime();
         Paho.Received will = watcher.next();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -142,19 +137,10 @@ class PahoReliabilityIT {
     @Test
     @DisplayName("[MQTT-4.1.0-1] offline queue limit, DISCARD_SESSION: Paho sees session present 0 and no stale messages")
     void queueLimitDiscardsSession() throws Exception {
-        start(c -> c.maxQueuedMessages(5));
-        Paho.Client sub = Paho.connect(broker.uri(), "q-sub", false);
-        sub.subscribe("q/t", 1);
-        sub.disconnect();
-        sub.close();
-        Paho.Client pub = Paho.connect(broker.uri(), "q-pub", true);
-        closeables.add(pub);
-        for (int i = 0; i < 6; i++) {
-            pub.publish("q/t", "m" + i, 1, false);
-        }
+        broker.start(c -> c.maxQueuedMessages(5));
+        publishWhileSubscriberAway(6);
         await().until(() -> broker.stats().sessionsDiscardedOnOverflow() == 1);
-        Paho.Client back = Paho.connect(broker.uri(), "q-sub", false);
-        closeables.add(back);
+        Paho.Client back = broker.paho("q-sub", false);
         assertThat(back.sessionPresent()).isFalse();
         assertThat(back.received.poll(300, TimeUnit.MILLISECONDS)).isNull();
     }
@@ -162,19 +148,10 @@ class PahoReliabilityIT {
     @Test
     @DisplayName("[MQTT-4.1.0-1] offline queue limit, DROP_OLDEST: Paho receives the newest messages in order")
     void queueLimitDropsOldest() throws Exception {
-        start(c -> c.maxQueuedMessages(5).queueOverflowPolicy(QueueOverflowPolicy.DROP_OLDEST));
-        Paho.Client sub = Paho.connect(broker.uri(), "q-sub", false);
-        sub.subscribe("q/t", 1);
-        sub.disconnect();
-        sub.close();
-        Paho.Client pub = Paho.connect(broker.uri(), "q-pub", true);
-        closeables.add(pub);
-        for (int i = 0; i < 8; i++) {
-            pub.publish("q/t", "m" + i, 1, false);
-        }
+        broker.start(c -> c.maxQueuedMessages(5).queueOverflowPolicy(QueueOverflowPolicy.DROP_OLDEST));
+        publishWhileSubscriberAway(8);
         await().until(() -> broker.stats().queueOverflowDrops() == 3);
-        Paho.Client back = Paho.connect(broker.uri(), "q-sub", false);
-        closeables.add(back);
+        Paho.Client back = broker.paho("q-sub", false);
         assertThat(back.sessionPresent()).isTrue();
         List<String> got = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -2,19 +2,14 @@ package io.starling.mqtt.netty.conformance;
 
 import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.connect;
 import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.connectWithCredentials;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.expectConnAck;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscriber;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starling.mqtt.api.AuthenticationResult;
-import io.starling.mqtt.api.Authenticator;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -23,11 +18,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,8 +36,9 @@ class ConnAckConformanceIT {
     /** Answers on another thread, 150 ms later. */
     private static final Executor LATER = CompletableFuture.delayedExecutor(150, TimeUnit.MILLISECONDS);
 
-    private StarlingBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started(
+            c -> c.authenticator(credentials -> authenticate(credentials.client().username())));
 
     /** Decides by user name: the synchronous and asynchronous outcomes an authenticator can have. */
     private static CompletionStage<AuthenticationResult> authenticate(String userName) {
@@ -66,39 +61,13 @@ class ConnAckConformanceIT {
         };
     }
 
-    @BeforeEach
-    void start() {
-        Authenticator authenticator = credentials -> authenticate(credentials.client().username());
-        broker = StarlingBroker.builder().port(0).configure(c -> c.authenticator(authenticator)).start();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
-    }
-
-    private RawClient open() {
-        return track(new RawClient(broker.port()));
-    }
-
     /** Stores a clean-session-0 session for {@code clientId} subscribed to {@code filter} at QoS 1, then leaves. */
     private void storeSession(String clientId, String filter) {
-        RawClient client = open().send(Bytes.connect(clientId, false, 0));
-        expectConnAck(client, 0, 0);
-        subscribe(client, 1, filter, 1);
+        RawClient client = broker.raw().send(Bytes.connect(clientId, false, 0));
+        client.expectConnAck(false, 0);
+        client.subscribe(1, filter, 1);
         client.send(Bytes.disconnect());
         client.expectClosed();
-    }
-
-    private static void assertNothingDelivered(RawClient client) {
-        client.send(Bytes.pingreq());
-        assertThat(client.read().hex()).as("no message before the PINGRESP").isEqualTo("D0 ");
     }
 
     private static byte[] asUser(String clientId, boolean cleanSession, String userName) {
@@ -124,13 +93,13 @@ class ConnAckConformanceIT {
             + "session, and is followed by a close")
     void refusalHasSessionPresentZeroAndCloses(String what, byte[] connect, int code) {
         storeSession("stored", "st/t");
-        RawClient client = open().send(connect, Bytes.pingreq());
-        expectConnAck(client, 0, code);
+        RawClient client = broker.raw().send(connect, Bytes.pingreq());
+        client.expectConnAck(false, code);
         client.expectClosed();
 
-        RawClient back = open().send(Bytes.connect("stored", false, 0));
-        expectConnAck(back, 1, 0);
-        RawClient pub = track(ConnectConformanceSupport.connected(broker.port(), "pub"));
+        RawClient back = broker.raw().send(Bytes.connect("stored", false, 0));
+        back.expectConnAck(true, 0);
+        RawClient pub = broker.rawConnected("pub", true, false);
         pub.send(Bytes.publish("st/t", 1, 1, "still subscribed"));
         assertThat(back.expectPublish().payloadString()).isEqualTo("still subscribed");
     }
@@ -139,17 +108,17 @@ class ConnAckConformanceIT {
     @MethodSource("refusals")
     @DisplayName("[MQTT-3.1.4-5] after refusing a CONNECT the server acts on nothing the client sent after it")
     void nothingAfterARefusalIsActedOn(String what, byte[] connect, int code) {
-        RawClient live = track(subscriber(broker.port(), "live", "leak/#", 1));
-        RawClient client = open().send(Bytes.concat(connect,
+        RawClient live = broker.rawSubscriber("live", true, "leak/#", 1);
+        RawClient client = broker.raw().send(Bytes.concat(connect,
                 Bytes.publish("leak/t", 1, true, false, 1, utf8("must not be kept")),
                 Bytes.subscribe(2, "#", 1),
                 Bytes.pingreq()));
-        expectConnAck(client, 0, code);
+        client.expectConnAck(false, code);
         client.expectClosed();
 
-        assertNothingDelivered(live);
-        RawClient late = track(subscriber(broker.port(), "late", "leak/#", 1));
-        assertNothingDelivered(late);
+        live.assertNothingDelivered();
+        RawClient late = broker.rawSubscriber("late", true, "leak/#", 1);
+        late.assertNothingDelivered();
         assertThat(broker.engine().retained().size()).as("nothing retained").isZero();
     }
 
@@ -157,18 +126,18 @@ class ConnAckConformanceIT {
     @DisplayName("[MQTT-3.2.2-6] an authenticator returning no answer at all (null) is unclassifiable: closed without "
             + "CONNACK; others unaffected")
     void unclassifiableFailureClosesWithoutConnAck() {
-        RawClient client = open().send(asUser("nobody", true, "null-stage"), Bytes.pingreq());
+        RawClient client = broker.raw().send(asUser("nobody", true, "null-stage"), Bytes.pingreq());
         client.expectClosed();
         assertThat(broker.engine().sessions().get("nobody")).isNull();
-        RawClient other = track(ConnectConformanceSupport.connected(broker.port(), "other"));
-        assertNothingDelivered(other);
+        RawClient other = broker.rawConnected("other", true, false);
+        other.assertNothingDelivered();
     }
 
     @ParameterizedTest(name = "[MQTT-3.2.2-6] user {0}: return code within 0..5")
     @ValueSource(strings = {"ok", "bad", "denied", "late-bad", "late-denied", "late-ok", "throws", "fails", "late-fails"})
     @DisplayName("[MQTT-3.2.2-6] no CONNACK carries a reserved return code 6..255")
     void returnCodesAreNeverReserved(String userName) {
-        RawClient client = open().send(asUser("rc-" + userName, true, userName));
+        RawClient client = broker.raw().send(asUser("rc-" + userName, true, userName));
         RawPacket connAck = client.expect(0x20);
         assertThat(connAck.body()).hasSize(2);
         assertThat(connAck.body()[1] & 0xFF).isBetween(0, 5);
@@ -180,13 +149,13 @@ class ConnAckConformanceIT {
     @DisplayName("[MQTT-3.2.0-1] CONNACK is the first packet even when SUBSCRIBE (with a retained match) and PINGREQ "
             + "arrive in the same write")
     void connAckIsFirstWhenPipelined(String userName) {
-        RawClient retainer = track(ConnectConformanceSupport.connected(broker.port(), "retainer"));
+        RawClient retainer = broker.rawConnected("retainer", true, false);
         retainer.send(Bytes.publish("ret/t", 1, true, false, 1, utf8("retained")));
         assertThat(retainer.read().hex()).isEqualTo("40 0001");
 
-        RawClient client = open().send(Bytes.concat(asUser("pipe", true, userName), Bytes.subscribe(7, "ret/#", 1),
-                Bytes.pingreq()));
-        expectConnAck(client, 0, 0);
+        RawClient client = broker.raw().send(Bytes.concat(asUser("pipe", true, userName),
+                Bytes.subscribe(7, "ret/#", 1), Bytes.pingreq()));
+        client.expectConnAck(false, 0);
         List<RawPacket> rest = List.of(client.read(), client.read(), client.read());
         Set<String> types = rest.stream().map(p -> p.isPublish() ? "PUBLISH" : String.format("%02X", p.firstByte()))
                 .collect(Collectors.toSet());
@@ -203,13 +172,13 @@ class ConnAckConformanceIT {
     @DisplayName("[MQTT-3.2.0-1] [MQTT-3.2.2-2] queued messages of a resumed session come after CONNACK 20 02 01 00")
     void connAckPrecedesQueuedMessages(String userName) {
         storeSession("queued", "qd/#");
-        RawClient pub = track(ConnectConformanceSupport.connected(broker.port(), "pub"));
+        RawClient pub = broker.rawConnected("pub", true, false);
         pub.send(Bytes.publish("qd/1", 1, 1, "first"), Bytes.publish("qd/2", 1, 2, "second"));
         assertThat(pub.read().hex()).isEqualTo("40 0001");
         assertThat(pub.read().hex()).isEqualTo("40 0002");
 
-        RawClient back = open().send(asUser("queued", false, userName), Bytes.pingreq());
-        expectConnAck(back, 1, 0);
+        RawClient back = broker.raw().send(asUser("queued", false, userName), Bytes.pingreq());
+        back.expectConnAck(true, 0);
         assertThat(back.expectPublish().payloadString()).isEqualTo("first");
         assertThat(back.expectPublish().payloadString()).isEqualTo("second");
         assertThat(back.read().hex()).isEqualTo("D0 ");
@@ -219,7 +188,7 @@ class ConnAckConformanceIT {
     @DisplayName("[MQTT-3.2.2-1] clean session 1 for an id with a stored session: CONNACK 20 02 00 00")
     void cleanSessionAcceptedWithSessionPresentZero() {
         storeSession("both", "b/t");
-        expectConnAck(open().send(Bytes.connect("both", true, 0)), 0, 0);
+        broker.raw().send(Bytes.connect("both", true, 0)).expectConnAck(false, 0);
     }
 
     @ParameterizedTest(name = "[MQTT-3.2.2-2] user {0}: clean session 0 with stored state: CONNACK 20 02 01 00")
@@ -228,25 +197,25 @@ class ConnAckConformanceIT {
             + "drop and takeover")
     void resumedSessionHasSessionPresentOne(String userName) {
         storeSession("again", "a/t");
-        RawClient afterDisconnect = open().send(asUser("again", false, userName));
-        expectConnAck(afterDisconnect, 1, 0);
-        RawClient takeover = open().send(asUser("again", false, userName));
-        expectConnAck(takeover, 1, 0);
+        RawClient afterDisconnect = broker.raw().send(asUser("again", false, userName));
+        afterDisconnect.expectConnAck(true, 0);
+        RawClient takeover = broker.raw().send(asUser("again", false, userName));
+        takeover.expectConnAck(true, 0);
         afterDisconnect.expectClosed();
         takeover.close();
-        RawClient afterDrop = open().send(asUser("again", false, userName));
-        expectConnAck(afterDrop, 1, 0);
+        RawClient afterDrop = broker.raw().send(asUser("again", false, userName));
+        afterDrop.expectConnAck(true, 0);
     }
 
     @Test
     @DisplayName("[MQTT-3.2.2-3] clean session 0 without stored state: CONNACK 20 02 00 00, also after a clean "
             + "session of that id ended")
     void freshPersistentSessionHasSessionPresentZero() {
-        expectConnAck(open().send(Bytes.connect("fresh", false, 0)), 0, 0);
-        RawClient clean = open().send(Bytes.connect("was-clean", true, 0));
-        expectConnAck(clean, 0, 0);
+        broker.raw().send(Bytes.connect("fresh", false, 0)).expectConnAck(false, 0);
+        RawClient clean = broker.raw().send(Bytes.connect("was-clean", true, 0));
+        clean.expectConnAck(false, 0);
         clean.send(Bytes.disconnect());
         clean.expectClosed();
-        expectConnAck(open().send(Bytes.connect("was-clean", false, 0)), 0, 0);
+        broker.raw().send(Bytes.connect("was-clean", false, 0)).expectConnAck(false, 0);
     }
 }

@@ -1,31 +1,24 @@
 package io.starling.mqtt.netty.conformance;
 
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.connected;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.expectConnAck;
 import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.repeat;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscriber;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starling.mqtt.api.AuthenticationResult;
-import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.Credentials;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import io.starling.mqtt.session.Session;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,42 +27,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Section 3.1.3.1 client identifiers, 3.1.4-4 acceptance of well-formed CONNECTs, and maximum-length fields. */
 @Timeout(30)
 class ConnectClientIdConformanceIT {
-    private StarlingBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    private StarlingBroker start(Consumer<BrokerConfig.Builder> settings) {
-        broker = StarlingBroker.builder().port(0).configure(settings).start();
-        return broker;
-    }
-
-    private StarlingBroker start() {
-        return start(c -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
-    }
-
-    private RawClient open() {
-        return track(new RawClient(broker.port()));
-    }
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
     @ParameterizedTest(name = "[MQTT-3.1.3-5] client id \"{0}\": CONNACK 20 02 00 00")
     @ValueSource(strings = {"a", "ZZZZZZZZZZZZZZZZZZZZZZZ", "0123456789abcdefghijABC", "z9"})
     @DisplayName("[MQTT-3.1.3-5] client ids of 1 to 23 characters from 0-9a-zA-Z are accepted")
     void shortAlphanumericIdsAreAccepted(String clientId) {
-        start();
-        RawClient client = open().send(Bytes.connect(clientId, false, 0));
-        expectConnAck(client, 0, 0);
+        broker.start();
+        RawClient client = broker.raw().send(Bytes.connect(clientId, false, 0));
+        client.expectConnAck(false, 0);
         assertThat(broker.engine().sessions().get(clientId)).isNotNull();
         client.send(Bytes.pingreq());
         assertThat(client.read().hex()).isEqualTo("D0 ");
@@ -79,9 +46,9 @@ class ConnectClientIdConformanceIT {
     @ValueSource(strings = {"with space/slash+plus#hash", "ümlaut-温度-😀", "$dollar", "-_.:;"})
     @DisplayName("[MQTT-3.1.3-5] CHOICE: other characters are accepted too")
     void otherCharactersAreAccepted(String clientId) {
-        start();
-        RawClient client = open().send(Bytes.connect(clientId, true, 0));
-        expectConnAck(client, 0, 0);
+        broker.start();
+        RawClient client = broker.raw().send(Bytes.connect(clientId, true, 0));
+        client.expectConnAck(false, 0);
         assertThat(broker.engine().sessions().get(clientId)).isNotNull();
     }
 
@@ -89,20 +56,20 @@ class ConnectClientIdConformanceIT {
     @DisplayName("[MQTT-3.1.3-6] two concurrent empty-id clean-session clients: both accepted, distinct generated ids, "
             + "neither displaces the other")
     void emptyIdsGetUniqueGeneratedIds() {
-        start();
-        RawClient first = open().send(Bytes.connect("", true, 0));
-        expectConnAck(first, 0, 0);
-        RawClient second = open().send(Bytes.connect("", true, 0));
-        expectConnAck(second, 0, 0);
+        broker.start();
+        RawClient first = broker.raw().send(Bytes.connect("", true, 0));
+        first.expectConnAck(false, 0);
+        RawClient second = broker.raw().send(Bytes.connect("", true, 0));
+        second.expectConnAck(false, 0);
 
         List<String> ids = broker.engine().sessions().sessions().stream().map(Session::clientId).toList();
         assertThat(ids).hasSize(2).doesNotHaveDuplicates()
                 .allSatisfy(id -> assertThat(id).matches("starling-[0-9a-f-]{36}"));
 
         // Both work as if they had sent their id: subscribe and receive.
-        subscribe(first, 1, "e/1", 1);
-        subscribe(second, 1, "e/2", 1);
-        RawClient pub = track(connected(broker.port(), "pub"));
+        first.subscribe(1, "e/1", 1);
+        second.subscribe(1, "e/2", 1);
+        RawClient pub = broker.rawConnected("pub", true, false);
         pub.send(Bytes.publish("e/1", 1, 1, "one"), Bytes.publish("e/2", 1, 2, "two"));
         assertThat(first.expectPublish().payloadString()).isEqualTo("one");
         assertThat(second.expectPublish().payloadString()).isEqualTo("two");
@@ -111,9 +78,9 @@ class ConnectClientIdConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.3-8] empty client id with clean session 0: CONNACK 20 02 00 02, then closed")
     void emptyIdWithPersistentSessionIsRefused() {
-        start();
-        RawClient client = open().send(Bytes.connect("", false, 0));
-        expectConnAck(client, 0, 2);
+        broker.start();
+        RawClient client = broker.raw().send(Bytes.connect("", false, 0));
+        client.expectConnAck(false, 2);
         client.expectClosed();
         assertThat(broker.engine().sessions().size()).isZero();
     }
@@ -130,13 +97,13 @@ class ConnectClientIdConformanceIT {
     @MethodSource("refusedIds")
     @DisplayName("[MQTT-3.1.3-9] client ids refused by policy: CONNACK 0x02, then closed")
     void idsRefusedByPolicy(String what, String clientId, boolean strict) {
-        start(c -> {
+        broker.start(c -> {
             if (strict) {
                 c.allowZeroLengthClientId(false).maxClientIdLength(23);
             }
         });
-        RawClient client = open().send(Bytes.connect(clientId, true, 0));
-        expectConnAck(client, 0, 2);
+        RawClient client = broker.raw().send(Bytes.connect(clientId, true, 0));
+        client.expectConnAck(false, 2);
         client.expectClosed();
         assertThat(broker.engine().sessions().size()).isZero();
     }
@@ -144,9 +111,9 @@ class ConnectClientIdConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.3-9] CHOICE: ids at the limit are accepted: 256 ASCII bytes, 128 x U+00E9")
     void idsAtTheLimitAreAccepted() {
-        start();
-        expectConnAck(open().send(Bytes.connect(repeat('x', 256), true, 0)), 0, 0);
-        expectConnAck(open().send(Bytes.connect(repeat('é', 128), true, 0)), 0, 0);
+        broker.start();
+        broker.raw().send(Bytes.connect(repeat('x', 256), true, 0)).expectConnAck(false, 0);
+        broker.raw().send(Bytes.connect(repeat('é', 128), true, 0)).expectConnAck(false, 0);
     }
 
     static Stream<Arguments> wellFormedConnects() {
@@ -173,9 +140,9 @@ class ConnectClientIdConformanceIT {
     @MethodSource("wellFormedConnects")
     @DisplayName("[MQTT-3.1.4-4] a well-formed CONNECT is accepted with CONNACK return code 0")
     void wellFormedConnectIsAccepted(String what, byte[] connect) {
-        start();
-        RawClient client = open().send(connect);
-        expectConnAck(client, 0, 0);
+        broker.start();
+        RawClient client = broker.raw().send(connect);
+        client.expectConnAck(false, 0);
         client.send(Bytes.pingreq());
         assertThat(client.read().hex()).isEqualTo("D0 ");
     }
@@ -185,7 +152,7 @@ class ConnectClientIdConformanceIT {
             + "CONNECT: accepted and read in order, intact")
     void maximumLengthFields() {
         AtomicReference<Credentials> seen = new AtomicReference<>();
-        start(c -> c.maxClientIdLength(65_535).authenticator(credentials -> {
+        broker.start(c -> c.maxClientIdLength(65_535).authenticator(credentials -> {
             seen.set(credentials);
             return CompletableFuture.completedFuture(AuthenticationResult.ACCEPTED);
         }));
@@ -197,11 +164,11 @@ class ConnectClientIdConformanceIT {
             willMessage[i] = (byte) (i % 251);
             password[i] = (byte) (i % 241);
         }
-        RawClient observer = track(subscriber(broker.port(), "observer", "big/#", 1));
-        RawClient big = open();
+        RawClient observer = broker.rawSubscriber("observer", true, "big/#", 1);
+        RawClient big = broker.raw();
         big.send(Bytes.connect(0xCE, 0, Bytes.of().str(clientId).str("big/will").field(willMessage)
                 .str(userName).field(password).build()));
-        expectConnAck(big, 0, 0);
+        big.expectConnAck(false, 0);
         assertThat(seen.get().client().clientId()).isEqualTo(clientId);
         assertThat(seen.get().client().username()).isEqualTo(userName);
         assertThat(seen.get().password()).isEqualTo(password);

@@ -1,26 +1,20 @@
 package io.starling.mqtt.netty.conformance;
 
 import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.connect;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.connected;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.expectConnAck;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscriber;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,28 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(30)
 class ConnectConformanceIT {
-    private StarlingBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
-    }
-
-    private RawClient open() {
-        return track(new RawClient(broker.port()));
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
 
     // ---- malformed CONNECTs: zero bytes back, then end of stream ----
 
@@ -146,7 +120,7 @@ class ConnectConformanceIT {
             + "[MQTT-3.1.3-11] [MQTT-1.5.3-1] [MQTT-1.5.3-2] a CONNECT that breaks section 3.1 (or a first packet that "
             + "is not CONNECT) is closed without any CONNACK")
     void malformedConnectIsClosedWithoutConnAck(String ids, String what, byte[] bytes) {
-        RawClient client = open().send(bytes);
+        RawClient client = broker.raw().send(bytes);
         client.expectClosed();
         assertThat(broker.engine().sessions().size()).as("no session was created").isZero();
     }
@@ -154,12 +128,12 @@ class ConnectConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.0-1] a retained PUBLISH sent before CONNECT is neither delivered nor retained")
     void publishBeforeConnectIsNotActedOn() {
-        RawClient observer = track(subscriber(broker.port(), "observer", "#", 1));
-        RawClient early = open().send(Bytes.publish("early/t", 1, true, false, 1, utf8("sneaky")));
+        RawClient observer = broker.rawSubscriber("observer", true, "#", 1);
+        RawClient early = broker.raw().send(Bytes.publish("early/t", 1, true, false, 1, utf8("sneaky")));
         early.expectClosed();
         observer.send(Bytes.pingreq());
         assertThat(observer.read().hex()).as("nothing delivered").isEqualTo("D0 ");
-        RawClient late = track(subscriber(broker.port(), "late", "early/#", 1));
+        RawClient late = broker.rawSubscriber("late", true, "early/#", 1);
         late.send(Bytes.pingreq());
         assertThat(late.read().hex()).as("nothing retained").isEqualTo("D0 ");
     }
@@ -167,10 +141,10 @@ class ConnectConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.0-2] a second CONNECT closes the connection: no second CONNACK, the will is published")
     void secondConnectIsAProtocolViolation() {
-        RawClient observer = track(subscriber(broker.port(), "observer", "will/#", 0));
-        RawClient client = open();
+        RawClient observer = broker.rawSubscriber("observer", true, "will/#", 0);
+        RawClient client = broker.raw();
         client.send(Bytes.connectWithWill("twice", false, 0, "will/twice", utf8("bye"), 0, false));
-        expectConnAck(client, 0, 0);
+        client.expectConnAck(false, 0);
         client.send(Bytes.connect("twice", false, 0));
         client.expectClosed();
         RawPacket will = observer.expectPublish();
@@ -181,9 +155,9 @@ class ConnectConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.0-2] a second CONNECT pipelined with the first: one CONNACK, then closed")
     void pipelinedSecondConnect() {
-        RawClient client = open();
+        RawClient client = broker.raw();
         client.send(Bytes.concat(Bytes.connect("dbl", true, 0), Bytes.connect("other", true, 0), Bytes.pingreq()));
-        expectConnAck(client, 0, 0);
+        client.expectConnAck(false, 0);
         client.expectClosed();
         assertThat(broker.engine().sessions().get("other")).isNull();
     }
@@ -192,8 +166,8 @@ class ConnectConformanceIT {
     @CsvSource({"MQTT, 0", "MQTT, 3", "MQTT, 5", "MQTT, 255", "MQIsdp, 4", "MQIsdp, 0"})
     @DisplayName("[MQTT-3.1.2-2] unsupported protocol level: CONNACK 0x01, then closed")
     void unsupportedProtocolLevel(String name, int level) {
-        RawClient client = open().send(connect(name, level, 0x02, 0, Bytes.of().str("lvl").build()));
-        expectConnAck(client, 0, 1);
+        RawClient client = broker.raw().send(connect(name, level, 0x02, 0, Bytes.of().str("lvl").build()));
+        client.expectConnAck(false, 1);
         client.expectClosed();
         assertThat(broker.engine().sessions().get("lvl")).isNull();
     }
@@ -201,31 +175,31 @@ class ConnectConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.2-1] CHOICE: MQIsdp level 3 (MQTT 3.1) is accepted and works; the name is checked exactly")
     void mqtt31IsAccepted() {
-        RawClient old = open().send(connect("MQIsdp", 3, 0x02, 0, Bytes.of().str("v31").build()));
-        expectConnAck(old, 0, 0);
-        subscribe(old, 1, "v31/t", 1);
-        RawClient pub = track(connected(broker.port(), "pub"));
+        RawClient old = broker.raw().send(connect("MQIsdp", 3, 0x02, 0, Bytes.of().str("v31").build()));
+        old.expectConnAck(false, 0);
+        old.subscribe(1, "v31/t", 1);
+        RawClient pub = broker.rawConnected("pub", true, false);
         pub.send(Bytes.publish("v31/t", 1, 5, "hello 3.1"));
         assertThat(pub.read().hex()).isEqualTo("40 0005");
         RawPacket got = old.expectPublish();
         assertThat(got.topic()).isEqualTo("v31/t");
         assertThat(got.payloadString()).isEqualTo("hello 3.1");
 
-        RawClient wrongCase = open().send(connect("MQISDP", 3, 0x02, 0, Bytes.of().str("v31b").build()));
+        RawClient wrongCase = broker.raw().send(connect("MQISDP", 3, 0x02, 0, Bytes.of().str("v31b").build()));
         wrongCase.expectClosed();
     }
 
     @Test
     @DisplayName("[MQTT-3.1.4-1] after a batch of malformed CONNECTs another client still connects, publishes and receives")
     void healthyClientUnaffectedByMalformedConnects() {
-        RawClient before = track(subscriber(broker.port(), "before", "h/#", 1));
+        RawClient before = broker.rawSubscriber("before", true, "h/#", 1);
         List<RawClient> bad = malformedConnects()
-                .map(args -> open().send((byte[]) args.get()[2]))
+                .map(args -> broker.raw().send((byte[]) args.get()[2]))
                 .toList();
         bad.forEach(RawClient::expectClosed);
 
-        RawClient after = track(subscriber(broker.port(), "after", "h/#", 1));
-        RawClient pub = track(connected(broker.port(), "pub"));
+        RawClient after = broker.rawSubscriber("after", true, "h/#", 1);
+        RawClient pub = broker.rawConnected("pub", true, false);
         pub.send(Bytes.publish("h/1", 1, 9, "still fine"));
         assertThat(pub.read().hex()).isEqualTo("40 0009");
         assertThat(before.expectPublish().payloadString()).isEqualTo("still fine");

@@ -1,10 +1,6 @@
 package io.starling.mqtt.netty.conformance;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.starling.mqtt.netty.support.Bytes;
-import io.starling.mqtt.netty.support.RawClient;
-import io.starling.mqtt.netty.support.RawPacket;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -13,7 +9,8 @@ import java.util.HexFormat;
 
 /**
  * Small helpers shared by the CONNECT, CONNACK and data-representation conformance tests: CONNECT packets with any
- * protocol name and level, exact CONNACK checks, wire subscribers and a strict UTF-8 check.
+ * protocol name and level or with credentials, and a strict UTF-8 check. Exact CONNACK and SUBACK checks are
+ * {@link io.starling.mqtt.netty.support.RawClient}'s.
  */
 final class ConnectConformanceSupport {
     private ConnectConformanceSupport() {}
@@ -33,47 +30,8 @@ final class ConnectConformanceSupport {
         return Bytes.connect(flags, 0, payload.build());
     }
 
-    /** Asserts the exact four CONNACK bytes {@code 20 02 <sessionPresent> <returnCode>}. */
-    static void assertConnAck(RawPacket packet, int sessionPresent, int returnCode) {
-        assertThat(packet.hex()).as("CONNACK bytes")
-                .isEqualTo(String.format("20 %02X%02X", sessionPresent, returnCode));
-    }
-
-    /** Reads the next packet and asserts it is exactly {@code 20 02 <sessionPresent> <returnCode>}. */
-    static RawPacket expectConnAck(RawClient client, int sessionPresent, int returnCode) {
-        RawPacket p = client.read();
-        assertConnAck(p, sessionPresent, returnCode);
-        return p;
-    }
-
-    /** Connects (clean session, keep-alive 0), expects {@code 20 02 00 00}. */
-    static RawClient connected(int port, String clientId) {
-        RawClient client = new RawClient(port);
-        client.send(Bytes.connect(clientId, true, 0));
-        expectConnAck(client, 0, 0);
-        return client;
-    }
-
-    /** Connects with clean session 1 and subscribes {@code filter} at {@code qos}; the SUBACK grants it. */
-    static RawClient subscriber(int port, String clientId, String filter, int qos) {
-        RawClient client = connected(port, clientId);
-        subscribe(client, 1, filter, qos);
-        return client;
-    }
-
-    /** Sends SUBSCRIBE and expects the SUBACK {@code 90 03 <id> <qos>}. */
-    static void subscribe(RawClient client, int packetId, String filter, int qos) {
-        client.send(Bytes.subscribe(packetId, filter, qos));
-        RawPacket ack = client.expect(0x90);
-        assertThat(ack.hex()).isEqualTo(String.format("90 %04X%02X", packetId, qos));
-    }
-
     static String hex(byte[] bytes) {
         return HexFormat.of().withUpperCase().formatHex(bytes);
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Decodes with a decoder that refuses ill-formed input (unlike {@code new String(bytes, UTF_8)}). */

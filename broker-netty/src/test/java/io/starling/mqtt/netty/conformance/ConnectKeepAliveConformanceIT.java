@@ -1,14 +1,12 @@
 package io.starling.mqtt.netty.conformance;
 
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.expectConnAck;
 import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.repeat;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscriber;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.starling.mqtt.api.AuthenticationResult;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
@@ -19,14 +17,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Keep-alive [MQTT-3.1.2-24] and the CONNECT timeout. The broker runs with a 500 ms CONNECT timeout; every wait is a
@@ -39,27 +34,12 @@ class ConnectKeepAliveConformanceIT {
     private static final long TOLERANCE_MILLIS = 1000;
 
     private final CompletableFuture<AuthenticationResult> neverAnswered = new CompletableFuture<>();
-    private StarlingBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
 
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).configure(c -> c.connectTimeout(CONNECT_TIMEOUT).authenticator(
-                credentials -> "silent".equals(credentials.client().username())
-                        ? neverAnswered
-                        : CompletableFuture.completedFuture(AuthenticationResult.ACCEPTED))).start();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started(c -> c.connectTimeout(CONNECT_TIMEOUT).authenticator(
+            credentials -> "silent".equals(credentials.client().username())
+                    ? neverAnswered
+                    : CompletableFuture.completedFuture(AuthenticationResult.ACCEPTED)));
 
     private static long millisSince(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
@@ -69,10 +49,10 @@ class ConnectKeepAliveConformanceIT {
     @DisplayName("[MQTT-3.1.2-24] [MQTT-3.1.2-8] keep-alive 1 s and silence: closed after about 1.5 s and the will "
             + "is published")
     void silenceBeyondOneAndAHalfKeepAlivesCloses() {
-        RawClient observer = track(subscriber(broker.port(), "observer", "will/#", 0));
-        RawClient client = track(new RawClient(broker.port()));
+        RawClient observer = broker.rawSubscriber("observer", true, "will/#", 0);
+        RawClient client = broker.raw();
         client.send(Bytes.connectWithWill("quiet", true, 1, "will/quiet", utf8("timed out"), 0, false));
-        expectConnAck(client, 0, 0);
+        client.expectConnAck(false, 0);
         long connected = System.nanoTime();
 
         client.expectClosed(Duration.ofMillis(1500 + TOLERANCE_MILLIS + 500));
@@ -90,8 +70,8 @@ class ConnectKeepAliveConformanceIT {
     @DisplayName("[MQTT-3.1.2-24] [MQTT-3.12.4-1] PINGREQ every 0.7 s keeps a keep-alive 1 s connection open over "
             + "several periods")
     void pingingKeepsTheConnectionOpen() {
-        RawClient client = track(new RawClient(broker.port())).send(Bytes.connect("pinger", true, 1));
-        expectConnAck(client, 0, 0);
+        RawClient client = broker.raw().send(Bytes.connect("pinger", true, 1));
+        client.expectConnAck(false, 0);
         long connected = System.nanoTime();
         for (int i = 0; i < 6; i++) {
             client.expectNothingFor(Duration.ofMillis(700));
@@ -105,8 +85,8 @@ class ConnectKeepAliveConformanceIT {
     @DisplayName("[MQTT-3.1.2-24] any control packet counts: PUBLISH every 0.7 s keeps a keep-alive 1 s connection "
             + "open")
     void publishingKeepsTheConnectionOpen() {
-        RawClient client = track(new RawClient(broker.port())).send(Bytes.connect("talker", true, 1));
-        expectConnAck(client, 0, 0);
+        RawClient client = broker.raw().send(Bytes.connect("talker", true, 1));
+        client.expectConnAck(false, 0);
         for (int i = 1; i <= 5; i++) {
             client.expectNothingFor(Duration.ofMillis(700));
             client.send(Bytes.publish("nobody/listens", 1, i, "tick"));
@@ -117,8 +97,8 @@ class ConnectKeepAliveConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.2-24] keep-alive 0 switches the timeout off (observed for well over the CONNECT timeout)")
     void keepAliveZeroNeverTimesOut() {
-        RawClient client = track(new RawClient(broker.port())).send(Bytes.connect("forever", true, 0));
-        expectConnAck(client, 0, 0);
+        RawClient client = broker.raw().send(Bytes.connect("forever", true, 0));
+        client.expectConnAck(false, 0);
         client.expectNothingFor(CONNECT_TIMEOUT.multipliedBy(3));
         client.send(Bytes.pingreq());
         assertThat(client.read().hex()).isEqualTo("D0 ");
@@ -127,8 +107,8 @@ class ConnectKeepAliveConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.2-24] keep-alive 65535 (the maximum) is accepted and does not expire at once")
     void maximumKeepAlive() {
-        RawClient client = track(new RawClient(broker.port())).send(Bytes.connect("patient", true, 65_535));
-        expectConnAck(client, 0, 0);
+        RawClient client = broker.raw().send(Bytes.connect("patient", true, 65_535));
+        client.expectConnAck(false, 0);
         client.expectNothingFor(CONNECT_TIMEOUT.multipliedBy(2));
         client.send(Bytes.pingreq());
         assertThat(client.read().hex()).isEqualTo("D0 ");
@@ -138,7 +118,7 @@ class ConnectKeepAliveConformanceIT {
     @DisplayName("CONNECT timeout: a silent socket is closed after the configured 500 ms, with nothing sent")
     void silentSocketIsClosed() {
         long opened = System.nanoTime();
-        RawClient client = track(new RawClient(broker.port()));
+        RawClient client = broker.raw();
         client.expectClosed(CONNECT_TIMEOUT.plusMillis(TOLERANCE_MILLIS + 1000));
         assertThat(millisSince(opened)).isBetween(CONNECT_TIMEOUT.toMillis() - 100,
                 CONNECT_TIMEOUT.toMillis() + TOLERANCE_MILLIS);
@@ -149,7 +129,7 @@ class ConnectKeepAliveConformanceIT {
     void partialConnectIsClosed() {
         byte[] connect = Bytes.connect("partial", true, 0);
         long opened = System.nanoTime();
-        RawClient client = track(new RawClient(broker.port())).send(java.util.Arrays.copyOf(connect, 8));
+        RawClient client = broker.raw().send(java.util.Arrays.copyOf(connect, 8));
         client.expectClosed(CONNECT_TIMEOUT.plusMillis(TOLERANCE_MILLIS + 1000));
         assertThat(millisSince(opened)).isLessThan(CONNECT_TIMEOUT.toMillis() + TOLERANCE_MILLIS);
     }
@@ -193,7 +173,7 @@ class ConnectKeepAliveConformanceIT {
     @DisplayName("CONNECT timeout: a CONNECT whose authentication never completes is closed at the deadline, no CONNACK")
     void unansweredAuthenticationTimesOut() {
         long opened = System.nanoTime();
-        RawClient client = track(new RawClient(broker.port()));
+        RawClient client = broker.raw();
         client.send(ConnectConformanceSupport.connectWithCredentials("waiting", true, "silent", utf8("pw")));
         client.expectClosed(CONNECT_TIMEOUT.plusMillis(TOLERANCE_MILLIS + 1000));
         assertThat(millisSince(opened)).isLessThan(CONNECT_TIMEOUT.toMillis() + TOLERANCE_MILLIS);
@@ -203,8 +183,8 @@ class ConnectKeepAliveConformanceIT {
     @Test
     @DisplayName("CONNECT timeout: a CONNECT completed in time is not closed when the CONNECT deadline passes")
     void completedConnectOutlivesTheDeadline() {
-        RawClient client = track(new RawClient(broker.port())).send(Bytes.connect("prompt", true, 0));
-        expectConnAck(client, 0, 0);
+        RawClient client = broker.raw().send(Bytes.connect("prompt", true, 0));
+        client.expectConnAck(false, 0);
         client.expectNothingFor(CONNECT_TIMEOUT.multipliedBy(2));
         client.send(Bytes.pingreq());
         assertThat(client.read().hex()).isEqualTo("D0 ");

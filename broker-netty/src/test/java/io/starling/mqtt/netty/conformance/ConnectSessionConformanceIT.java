@@ -1,90 +1,44 @@
 package io.starling.mqtt.netty.conformance;
 
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.connected;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.expectConnAck;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscriber;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.starling.mqtt.api.BrokerConfig;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Clean session, session identity and takeover (sections 3.1.2.4, 3.1.3.1 and 3.1.4), on the wire. */
 @Timeout(30)
 class ConnectSessionConformanceIT {
-    private StarlingBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
-    private void start(Consumer<BrokerConfig.Builder> settings) {
-        broker = StarlingBroker.builder().port(0).configure(settings).start();
-    }
-
-    private int port() {
-        if (broker == null) {
-            start(c -> { });
+    /** The broker of this test: the one it started with its own settings, else one with the defaults. */
+    private BrokerExtension running() {
+        if (!broker.isRunning()) {
+            broker.start();
         }
-        return broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
+        return broker;
     }
 
     /** Connects with the given clean session flag and expects exactly {@code 20 02 <sessionPresent> 00}. */
     private RawClient connect(String clientId, boolean cleanSession, int sessionPresent) {
-        RawClient client = track(new RawClient(port())).send(Bytes.connect(clientId, cleanSession, 0));
-        expectConnAck(client, sessionPresent, 0);
-        return client;
-    }
-
-    private static void disconnect(RawClient client) {
-        client.send(Bytes.disconnect());
-        client.expectClosed();
+        return running().rawConnected(clientId, cleanSession, sessionPresent == 1);
     }
 
     /** Publishes at QoS 0, 1 or 2 and completes the flow, so the message has been routed when this returns. */
     private static void publish(RawClient publisher, String topic, int qos, int packetId, String payload) {
-        publisher.send(Bytes.publish(topic, qos, packetId, payload));
-        switch (qos) {
-            case 0 -> {
-                publisher.send(Bytes.pingreq());
-                assertThat(publisher.read().hex()).isEqualTo("D0 ");
-            }
-            case 1 -> assertThat(publisher.read().hex()).isEqualTo(String.format("40 %04X", packetId));
-            default -> {
-                assertThat(publisher.read().hex()).isEqualTo(String.format("50 %04X", packetId));
-                publisher.send(Bytes.pubrel(packetId));
-                assertThat(publisher.read().hex()).isEqualTo(String.format("70 %04X", packetId));
-            }
+        publisher.publishAndComplete(topic, qos, false, packetId, payload);
+        if (qos == 0) {
+            publisher.pingAndExpectPingResp("PINGRESP");
         }
-    }
-
-    /** Nothing is pending for {@code client}: its PINGREQ is answered before any PUBLISH. */
-    private static void assertNothingDelivered(RawClient client) {
-        client.send(Bytes.pingreq());
-        assertThat(client.read().hex()).as("no message before the PINGRESP").isEqualTo("D0 ");
     }
 
     @Test
@@ -92,8 +46,8 @@ class ConnectSessionConformanceIT {
             + "with session-present 1, its subscription delivering without a new SUBSCRIBE")
     void persistentSessionIsResumed() {
         RawClient first = connect("keeper", false, 0);
-        subscribe(first, 1, "k/t", 1);
-        disconnect(first);
+        first.subscribe(1, "k/t", 1);
+        first.disconnect();
         assertThat(broker.engine().sessions().get("keeper")).as("kept after DISCONNECT").isNotNull();
 
         RawClient second = connect("keeper", false, 1);
@@ -113,8 +67,8 @@ class ConnectSessionConformanceIT {
             + "on its return; QoS 0 is not queued (CHOICE)")
     void qos1And2AreQueuedWhileAway() {
         RawClient away = connect("away", false, 0);
-        subscribe(away, 1, "q/#", 2);
-        disconnect(away);
+        away.subscribe(1, "q/#", 2);
+        away.disconnect();
         RawClient pub = connect("pub", true, 0);
         publish(pub, "q/1", 1, 1, "one");
         publish(pub, "q/2", 2, 2, "two");
@@ -133,16 +87,16 @@ class ConnectSessionConformanceIT {
         back.send(Bytes.pubrec(two.publishId()));
         assertThat(back.read().hex()).isEqualTo(String.format("62 %04X", two.publishId()));
         back.send(Bytes.pubcomp(two.publishId()));
-        assertNothingDelivered(back);
+        back.assertNothingDelivered();
     }
 
     @Test
     @DisplayName("[MQTT-3.1.2-5] CHOICE: with queueQos0WhenOffline(true) QoS 0 messages are queued as well")
     void qos0QueuedWhenConfigured() {
-        start(c -> c.queueQos0WhenOffline(true));
+        broker.start(c -> c.queueQos0WhenOffline(true));
         RawClient away = connect("away0", false, 0);
-        subscribe(away, 1, "q0/#", 1);
-        disconnect(away);
+        away.subscribe(1, "q0/#", 1);
+        away.disconnect();
         publish(connect("pub", true, 0), "q0/x", 0, 0, "zero");
         RawClient back = connect("away0", false, 1);
         RawPacket got = back.expectPublish();
@@ -155,23 +109,23 @@ class ConnectSessionConformanceIT {
             + "state is not reused later")
     void cleanSessionDiscardsState() {
         RawClient persistent = connect("cs", false, 0);
-        subscribe(persistent, 1, "d/t", 1);
-        disconnect(persistent);
+        persistent.subscribe(1, "d/t", 1);
+        persistent.disconnect();
         RawClient pub = connect("pub", true, 0);
         publish(pub, "d/t", 1, 1, "queued");
 
         RawClient clean = connect("cs", true, 0);
-        assertNothingDelivered(clean);
+        clean.assertNothingDelivered();
         publish(pub, "d/t", 1, 2, "after");
-        assertNothingDelivered(clean);
-        subscribe(clean, 2, "e/t", 1);
-        disconnect(clean);
+        clean.assertNothingDelivered();
+        clean.subscribe(2, "e/t", 1);
+        clean.disconnect();
         assertThat(broker.engine().sessions().get("cs")).as("a clean session ends with its connection").isNull();
 
         RawClient later = connect("cs", false, 0);
         publish(pub, "e/t", 1, 3, "not for you");
         publish(pub, "d/t", 1, 4, "nor this");
-        assertNothingDelivered(later);
+        later.assertNothingDelivered();
     }
 
     @Test
@@ -180,11 +134,11 @@ class ConnectSessionConformanceIT {
         RawClient pub = connect("pub", true, 0);
         pub.send(Bytes.publish("r/t", 1, true, false, 1, utf8("kept")));
         assertThat(pub.read().hex()).isEqualTo("40 0001");
-        disconnect(pub);
+        pub.disconnect();
         await().atMost(Duration.ofSeconds(5)).until(() -> broker.engine().sessions().get("pub") == null);
 
         RawClient sub = connect("sub", true, 0);
-        subscribe(sub, 1, "r/t", 1);
+        sub.subscribe(1, "r/t", 1);
         RawPacket got = sub.expectPublish();
         assertThat(got.retain()).isTrue();
         assertThat(got.payloadString()).isEqualTo("kept");
@@ -195,31 +149,31 @@ class ConnectSessionConformanceIT {
             + "subscriptions and queue")
     void sessionsAreKeyedByClientId() {
         RawClient s1 = connect("s1", false, 0);
-        subscribe(s1, 1, "a/1", 1);
+        s1.subscribe(1, "a/1", 1);
         RawClient s2 = connect("s2", false, 0);
-        subscribe(s2, 1, "a/2", 1);
-        disconnect(s1);
-        disconnect(s2);
+        s2.subscribe(1, "a/2", 1);
+        s1.disconnect();
+        s2.disconnect();
         RawClient pub = connect("pub", true, 0);
         publish(pub, "a/1", 1, 1, "m1");
         publish(pub, "a/2", 1, 2, "m2");
 
         RawClient back1 = connect("s1", false, 1);
         assertThat(back1.expectPublish().payloadString()).isEqualTo("m1");
-        assertNothingDelivered(back1);
+        back1.assertNothingDelivered();
         RawClient back2 = connect("s2", false, 1);
         assertThat(back2.expectPublish().payloadString()).isEqualTo("m2");
-        assertNothingDelivered(back2);
+        back2.assertNothingDelivered();
     }
 
     @Test
     @DisplayName("[MQTT-3.1.4-2] a second connection with the same id takes over: the first is closed and its will "
             + "published")
     void takeoverClosesTheExistingConnection() {
-        RawClient observer = track(subscriber(port(), "observer", "will/#", 0));
-        RawClient first = track(new RawClient(port()));
+        RawClient observer = running().rawSubscriber("observer", true, "will/#", 0);
+        RawClient first = broker.raw();
         first.send(Bytes.connectWithWill("x", true, 0, "will/x", utf8("taken over"), 0, false));
-        expectConnAck(first, 0, 0);
+        first.expectConnAck(false, 0);
 
         RawClient second = connect("x", true, 0);
         first.expectClosed();
@@ -235,7 +189,7 @@ class ConnectSessionConformanceIT {
             + "subscription still delivers")
     void takeoverWithPersistentSessionKeepsIt() {
         RawClient first = connect("y", false, 0);
-        subscribe(first, 1, "y/t", 1);
+        first.subscribe(1, "y/t", 1);
         RawClient second = connect("y", false, 1);
         first.expectClosed();
         publish(connect("pub", true, 0), "y/t", 1, 1, "for second");
@@ -247,15 +201,15 @@ class ConnectSessionConformanceIT {
             + "no subscription")
     void takeoverWithCleanSessionDiscardsIt() {
         RawClient first = connect("z", false, 0);
-        subscribe(first, 1, "z/t", 1);
+        first.subscribe(1, "z/t", 1);
         RawClient second = connect("z", true, 0);
         first.expectClosed();
         RawClient pub = connect("pub", true, 0);
         publish(pub, "z/t", 1, 1, "nobody");
-        assertNothingDelivered(second);
-        disconnect(second);
+        second.assertNothingDelivered();
+        second.disconnect();
         RawClient third = connect("z", false, 0);
         publish(pub, "z/t", 1, 2, "still nobody");
-        assertNothingDelivered(third);
+        third.assertNothingDelivered();
     }
 }

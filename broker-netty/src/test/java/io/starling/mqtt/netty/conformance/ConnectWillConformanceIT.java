@@ -1,26 +1,20 @@
 package io.starling.mqtt.netty.conformance;
 
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.expectConnAck;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscriber;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starling.mqtt.api.AuthenticationResult;
 import io.starling.mqtt.api.Credentials;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,43 +23,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(30)
 class ConnectWillConformanceIT {
     private final AtomicReference<Credentials> lastCredentials = new AtomicReference<>();
-    private StarlingBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
 
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).configure(c -> c.authenticator(credentials -> {
-            lastCredentials.set(credentials);
-            return CompletableFuture.completedFuture(AuthenticationResult.ACCEPTED);
-        })).start();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started(c -> c.authenticator(credentials -> {
+        lastCredentials.set(credentials);
+        return CompletableFuture.completedFuture(AuthenticationResult.ACCEPTED);
+    }));
 
     /** A client with a will (clean session 1, keep-alive 0), CONNACK 20 02 00 00 already read. */
     private RawClient withWill(String clientId, String topic, String payload, int qos, boolean retain) {
-        RawClient client = track(new RawClient(broker.port()));
+        RawClient client = broker.raw();
         client.send(Bytes.connectWithWill(clientId, true, 0, topic, utf8(payload), qos, retain));
-        expectConnAck(client, 0, 0);
+        client.expectConnAck(false, 0);
         return client;
     }
 
     private RawClient observer(String filter, int qos) {
-        return track(subscriber(broker.port(), "observer", filter, qos));
-    }
-
-    private static void assertNothingDelivered(RawClient client) {
-        client.send(Bytes.pingreq());
-        assertThat(client.read().hex()).as("no message before the PINGRESP").isEqualTo("D0 ");
+        return broker.rawSubscriber("observer", true, filter, qos);
     }
 
     private static RawPacket expectWill(RawClient observer, String topic, String payload) {
@@ -88,8 +62,7 @@ class ConnectWillConformanceIT {
             case "second CONNECT" -> client.send(Bytes.connect("dying", true, 0));
             case "QoS 0 PUBLISH with DUP 1" -> client.send(Bytes.publish("t", 0, false, true, 0, utf8("x")));
             case "invalid SUBSCRIBE filter" -> client.send(Bytes.subscribe(1, "a/#/b", 0));
-            case "takeover" -> expectConnAck(track(new RawClient(broker.port())).send(Bytes.connect("dying", true, 0)),
-                    0, 0);
+            case "takeover" -> broker.raw().send(Bytes.connect("dying", true, 0)).expectConnAck(false, 0);
             default -> throw new IllegalArgumentException(trigger);
         }
         if (!trigger.equals("socket drop")) {
@@ -98,7 +71,7 @@ class ConnectWillConformanceIT {
         RawPacket will = expectWill(observer, "will/dying", "last words");
         assertThat(will.qos()).isZero();
         assertThat(will.retain()).isFalse();
-        assertNothingDelivered(observer);
+        observer.assertNothingDelivered();
     }
 
     @ParameterizedTest(name = "[MQTT-3.1.2-9] will QoS {0}: delivered at QoS {0} to a QoS 2 subscriber")
@@ -125,7 +98,7 @@ class ConnectWillConformanceIT {
         client.send(Bytes.disconnect());
         client.expectClosed();
         client.close();
-        assertNothingDelivered(observer);
+        observer.assertNothingDelivered();
     }
 
     @Test
@@ -135,10 +108,10 @@ class ConnectWillConformanceIT {
         RawClient observer = observer("#", 0);
         withWill("once", "will/once", "first", 0, false).close();
         expectWill(observer, "will/once", "first");
-        RawClient again = track(new RawClient(broker.port())).send(Bytes.connect("once", true, 0));
-        expectConnAck(again, 0, 0);
+        RawClient again = broker.raw().send(Bytes.connect("once", true, 0));
+        again.expectConnAck(false, 0);
         again.close();
-        assertNothingDelivered(observer);
+        observer.assertNothingDelivered();
     }
 
     @ParameterizedTest(name = "[MQTT-3.1.2-12] clean session {0}, no will, socket dropped: nothing published")
@@ -146,16 +119,16 @@ class ConnectWillConformanceIT {
     @DisplayName("[MQTT-3.1.2-12] without a will nothing is published when the connection ends")
     void noWillNoMessage(boolean cleanSession) {
         RawClient observer = observer("#", 0);
-        RawClient client = track(new RawClient(broker.port())).send(Bytes.connect("nowill", cleanSession, 0));
-        expectConnAck(client, 0, 0);
+        RawClient client = broker.raw().send(Bytes.connect("nowill", cleanSession, 0));
+        client.expectConnAck(false, 0);
         client.close();
-        assertNothingDelivered(observer);
+        observer.assertNothingDelivered();
     }
 
     @Test
     @DisplayName("[MQTT-3.1.2-16] will retain 0: published non-retained; an older retained message stays as it was")
     void willWithoutRetain() {
-        RawClient pub = track(subscriber(broker.port(), "pub", "unused", 0));
+        RawClient pub = broker.rawSubscriber("pub", true, "unused", 0);
         pub.send(Bytes.publish("will/r0", 1, true, false, 1, utf8("old")));
         assertThat(pub.read().hex()).isEqualTo("40 0001");
         RawClient live = observer("will/r0", 0);
@@ -166,11 +139,11 @@ class ConnectWillConformanceIT {
         withWill("r0", "will/r0", "not retained", 0, false).close();
         assertThat(expectWill(live, "will/r0", "not retained").retain()).isFalse();
 
-        RawClient late = track(subscriber(broker.port(), "late", "will/r0", 0));
+        RawClient late = broker.rawSubscriber("late", true, "will/r0", 0);
         RawPacket retained = late.expectPublish();
         assertThat(retained.retain()).isTrue();
         assertThat(retained.payloadString()).as("the earlier retained message is kept").isEqualTo("old");
-        assertNothingDelivered(late);
+        late.assertNothingDelivered();
     }
 
     @Test
@@ -183,7 +156,7 @@ class ConnectWillConformanceIT {
         assertThat(delivered.retain()).as("RETAIN 0 for an established subscription").isFalse();
         assertThat(delivered.qos()).isEqualTo(1);
 
-        RawClient late = track(subscriber(broker.port(), "late", "will/#", 1));
+        RawClient late = broker.rawSubscriber("late", true, "will/#", 1);
         RawPacket retained = expectWill(late, "will/r1", "retained will");
         assertThat(retained.retain()).isTrue();
     }
@@ -195,10 +168,10 @@ class ConnectWillConformanceIT {
     void allFivePayloadFields(int willQos, boolean willRetain) {
         RawClient observer = observer("five/#", 2);
         int flags = 0x80 | 0x40 | (willRetain ? 0x20 : 0) | (willQos << 3) | 0x04 | 0x02;
-        RawClient client = track(new RawClient(broker.port()));
+        RawClient client = broker.raw();
         client.send(Bytes.connect(flags, 0, Bytes.of().str("five").str("five/will").str("will payload")
                 .str("the user").field(Bytes.hex("00 FF 70 77")).build()));
-        expectConnAck(client, 0, 0);
+        client.expectConnAck(false, 0);
         Credentials seen = lastCredentials.get();
         assertThat(seen.client().clientId()).isEqualTo("five");
         assertThat(seen.client().username()).isEqualTo("the user");
@@ -212,16 +185,16 @@ class ConnectWillConformanceIT {
     @Test
     @DisplayName("[MQTT-3.1.2-8] a will QoS 1 subscriber that was offline (clean session 0) gets the will on return")
     void willQueuedForOfflinePersistentSubscriber() {
-        RawClient sub = track(new RawClient(broker.port())).send(Bytes.connect("away", false, 0));
-        expectConnAck(sub, 0, 0);
-        subscribe(sub, 1, "will/away", 1);
+        RawClient sub = broker.raw().send(Bytes.connect("away", false, 0));
+        sub.expectConnAck(false, 0);
+        sub.subscribe(1, "will/away", 1);
         sub.send(Bytes.disconnect());
         sub.expectClosed();
         RawClient observer = observer("will/away", 1);
         withWill("gone", "will/away", "while you were out", 1, false).close();
         expectWill(observer, "will/away", "while you were out");
-        RawClient back = track(new RawClient(broker.port())).send(Bytes.connect("away", false, 0));
-        expectConnAck(back, 1, 0);
+        RawClient back = broker.raw().send(Bytes.connect("away", false, 0));
+        back.expectConnAck(true, 0);
         expectWill(back, "will/away", "while you were out");
     }
 }

@@ -1,26 +1,22 @@
 package io.starling.mqtt.netty.conformance;
 
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.connected;
 import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.hex;
 import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.strictUtf8;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.subscriber;
-import static io.starling.mqtt.netty.conformance.ConnectConformanceSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,40 +31,23 @@ class DataRepresentationConformanceIT {
     private static final List<String> TEXT_FIELDS = List.of("client id", "user name", "will topic", "topic name",
             "topic filter");
 
-    private StarlingBroker broker;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
 
     /**
      * Sends {@code field} (raw bytes, length-prefixed) as the given kind of text field and returns the client; for
      * topic names and filters the client is connected first (its CONNACK already read).
      */
     private RawClient sendTextField(String kind, byte[] field) {
-        int port = broker.port();
         return switch (kind) {
-            case "client id" -> track(new RawClient(port)).send(Bytes.connect(0x02, 0, Bytes.of().field(field).build()));
-            case "user name" -> track(new RawClient(port))
+            case "client id" -> broker.raw().send(Bytes.connect(0x02, 0, Bytes.of().field(field).build()));
+            case "user name" -> broker.raw()
                     .send(Bytes.connect(0x82, 0, Bytes.of().str("u").field(field).build()));
-            case "will topic" -> track(new RawClient(port))
+            case "will topic" -> broker.raw()
                     .send(Bytes.connect(0x06, 0, Bytes.of().str("w").field(field).str("will").build()));
-            case "topic name" -> track(connected(port, "pub"))
+            case "topic name" -> broker.rawConnected("pub", true, false)
                     .send(Bytes.packet(0x32, Bytes.of().field(field).u16(7).raw(utf8("payload")).build()));
-            case "topic filter" -> track(connected(port, "sub"))
+            case "topic filter" -> broker.rawConnected("sub", true, false)
                     .send(Bytes.packet(0x82, Bytes.of().u16(7).field(field).u8(1).build()));
             default -> throw new IllegalArgumentException(kind);
         };
@@ -76,7 +55,7 @@ class DataRepresentationConformanceIT {
 
     /** The connection is closed with nothing sent (no CONNACK, PUBACK or SUBACK), and an observer is unaffected. */
     private void assertClosedSilently(String kind, byte[] field) {
-        RawClient observer = track(subscriber(broker.port(), "observer", "#", 1));
+        RawClient observer = broker.rawSubscriber("observer", true, "#", 1);
         RawClient offender = sendTextField(kind, field);
         offender.expectClosed();
         observer.send(Bytes.pingreq());
@@ -107,8 +86,8 @@ class DataRepresentationConformanceIT {
     @DisplayName("[MQTT-1.5.3-1] strings the server emits are well-formed UTF-8, byte for byte what was published")
     void emittedStringsAreWellFormed() {
         String topic = "温度/ü/😀/\uFEFF/\u07FF\u0800\uFFFD";
-        RawClient sub = track(subscriber(broker.port(), "sub", "#", 1));
-        RawClient pub = track(connected(broker.port(), "pub"));
+        RawClient sub = broker.rawSubscriber("sub", true, "#", 1);
+        RawClient pub = broker.rawConnected("pub", true, false);
         pub.send(Bytes.publish(topic, 1, 3, "x"));
         assertThat(pub.read().hex()).isEqualTo("40 0003");
         RawPacket got = sub.expectPublish();
@@ -119,9 +98,9 @@ class DataRepresentationConformanceIT {
     @Test
     @DisplayName("[MQTT-1.5.3-3] EF BB BF is U+FEFF: kept in the topic, never stripped, '\\uFEFFa' differs from 'a'")
     void byteOrderMarkIsKept() {
-        RawClient withBom = track(subscriber(broker.port(), "bom", "\uFEFFa", 1));
-        RawClient plain = track(subscriber(broker.port(), "plain", "a", 1));
-        RawClient pub = track(connected(broker.port(), "pub"));
+        RawClient withBom = broker.rawSubscriber("bom", true, "\uFEFFa", 1);
+        RawClient plain = broker.rawSubscriber("plain", true, "a", 1);
+        RawClient pub = broker.rawConnected("pub", true, false);
 
         pub.send(Bytes.publish("\uFEFFa", 1, 1, "to-bom"));
         assertThat(pub.read().hex()).isEqualTo("40 0001");
@@ -141,8 +120,8 @@ class DataRepresentationConformanceIT {
     @Test
     @DisplayName("[MQTT-1.5.3-3] client ids '\\uFEFFa' and 'a' are two different clients (no takeover)")
     void byteOrderMarkInClientId() {
-        RawClient a = track(connected(broker.port(), "a"));
-        RawClient bomA = track(connected(broker.port(), "\uFEFFa"));
+        RawClient a = broker.rawConnected("a", true, false);
+        RawClient bomA = broker.rawConnected("\uFEFFa", true, false);
         a.send(Bytes.pingreq());
         assertThat(a.read().hex()).as("'a' still connected").isEqualTo("D0 ");
         bomA.send(Bytes.pingreq());
@@ -154,12 +133,12 @@ class DataRepresentationConformanceIT {
     @Test
     @DisplayName("[MQTT-2.2.2-1] server packets carry the reserved flags of Table 2.2: 20 40 50 62 70 90 B0 D0")
     void serverPacketsCarryReservedFlags() {
-        RawClient sub = track(new RawClient(broker.port()));
+        RawClient sub = broker.raw();
         sub.send(Bytes.connect("sub", true, 0));
         assertThat(sub.read().firstByte()).as("CONNACK").isEqualTo(0x20);
         sub.send(Bytes.subscribe(1, "f/#", 2));
         assertThat(sub.read().hex()).as("SUBACK").isEqualTo("90 000102");
-        RawClient pub = track(connected(broker.port(), "pub"));
+        RawClient pub = broker.rawConnected("pub", true, false);
 
         pub.send(Bytes.publish("f/1", 1, 10, "one"));
         assertThat(pub.read().hex()).as("PUBACK").isEqualTo("40 000A");
@@ -190,7 +169,7 @@ class DataRepresentationConformanceIT {
     void connectWithWrongFlags(String firstByte) {
         byte[] connect = Bytes.connect("flags", true, 0);
         connect[0] = (byte) Integer.parseInt(firstByte, 16);
-        RawClient client = track(new RawClient(broker.port())).send(connect);
+        RawClient client = broker.raw().send(connect);
         client.expectClosed();
         assertThat(broker.engine().sessions().get("flags")).isNull();
     }
@@ -200,8 +179,8 @@ class DataRepresentationConformanceIT {
             "PINGREQ, C8 00", "PUBACK, 48 02 00 01"})
     @DisplayName("[MQTT-2.2.2-2] PUBACK, PUBREC, PUBCOMP, PINGREQ with wrong reserved flags: connection closed")
     void packetsWithWrongFlags(String type, String packetHex) {
-        RawClient observer = track(subscriber(broker.port(), "observer", "will/#", 0));
-        RawClient client = track(new RawClient(broker.port()));
+        RawClient observer = broker.rawSubscriber("observer", true, "will/#", 0);
+        RawClient client = broker.raw();
         client.send(Bytes.connectWithWill("bad-flags", true, 0, "will/bad", utf8("gone"), 0, false));
         assertThat(client.read().hex()).isEqualTo("20 0000");
         client.send(Bytes.hex(packetHex));

@@ -5,23 +5,21 @@ import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.publish
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.sendMarker;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscriber;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.topics;
-import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Topics beginning with {@code $} (section 4.7.2): wildcard-led filters never match them; {@code $SYS} belongs to the
@@ -32,38 +30,17 @@ import org.junit.jupiter.api.Timeout;
 class DollarTopicConformanceIT {
     private static final String SYS_TOPIC = "$SYS/monitor/Clients";
 
-    private StarlingBroker broker;
-    private int port;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-        port = broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
 
     /** One subscriber per filter, each also subscribed to the marker. */
     private Map<String, RawClient> subscribers(String... filters) {
         Map<String, RawClient> subs = new LinkedHashMap<>();
         int i = 0;
         for (String filter : filters) {
-            RawClient c = subscriber(port, "sub-" + (i++), filter, 1);
-            clients.add(c);
-            subs.put(filter, c);
+            subs.put(filter, subscriber(broker, "sub-" + (i++), filter, 1));
         }
         return subs;
-    }
-
-    private RawClient connected(String clientId) {
-        RawClient c = RawClient.connected(port, clientId, true);
-        clients.add(c);
-        return c;
     }
 
     private void publishInProcess(String topic, QoS qos) {
@@ -106,7 +83,7 @@ class DollarTopicConformanceIT {
     @DisplayName("[MQTT-4.7.2-1] a client's own PUBLISH to $SYS or $SYS/x is acknowledged (QoS 0, 1, 2) but not delivered")
     void clientPublishToSysAcknowledgedAndDropped() {
         Map<String, RawClient> subs = subscribers("$SYS/#", "$SYS", "$SYS/x");
-        RawClient pub = connected("pub");
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("$SYS/x", 0, 0, "zero"));
         pub.send(Bytes.publish("$SYS/x", 1, 11, "one"));
         assertThat(pub.read().hex()).as("PUBACK").isEqualTo("40 000B");
@@ -122,8 +99,7 @@ class DollarTopicConformanceIT {
         subs.forEach((filter, c) -> assertThat(publishesUntilMarker(c)).as(filter).isEmpty());
 
         // Not retained either: a new $SYS/# subscriber gets nothing.
-        RawClient late = subscriber(port, "late", "$SYS/#", 1);
-        clients.add(late);
+        RawClient late = subscriber(broker, "late", "$SYS/#", 1);
         sendMarker(pub);
         assertThat(publishesUntilMarker(late)).isEmpty();
     }
@@ -132,7 +108,7 @@ class DollarTopicConformanceIT {
     @DisplayName("[MQTT-4.7.2-1] other $ topics work normally between clients, but wildcard-led filters still skip them")
     void otherDollarTopicsWork() {
         Map<String, RawClient> subs = subscribers("$app/#", "$app/x", "#", "+/x");
-        RawClient pub = connected("pub");
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("$app/x", 1, 1, "dollar"));
         assertThat(pub.read().hex()).isEqualTo("40 0001");
         sendMarker(pub);

@@ -7,12 +7,11 @@ import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.expectS
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.publishesUntilMarker;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.sendMarker;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starling.mqtt.api.Authorizer;
 import io.starling.mqtt.api.ClientInfo;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
@@ -21,10 +20,10 @@ import io.starling.mqtt.topic.TopicName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,30 +60,11 @@ class ErrorHandlingConformanceIT {
         }
     };
 
-    private StarlingBroker broker;
-    private int port;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    private void startBroker(Authorizer authorizer) {
-        broker = StarlingBroker.builder().port(0).configure(c -> c.authorizer(authorizer)).start();
-        port = broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private RawClient track(RawClient c) {
-        clients.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
     private RawClient watcher() {
-        RawClient w = track(RawClient.connected(port, "watcher", true));
+        RawClient w = broker.rawConnected("watcher", true);
         w.send(subscribe(1, e("will/#", 1), e("fine", 1), e(MARKER, 0)));
         expectSubAck(w, 1, 1, 1, 0);
         return w;
@@ -93,16 +73,13 @@ class ErrorHandlingConformanceIT {
     private List<RawClient> bystanders() {
         List<RawClient> list = new ArrayList<>();
         for (int i = 0; i < BYSTANDERS; i++) {
-            list.add(track(RawClient.connected(port, "bystander-" + i, true)));
+            list.add(broker.rawConnected("bystander-" + i, true));
         }
         return list;
     }
 
     private RawClient victim(String clientId) {
-        RawClient v = track(new RawClient(port));
-        v.send(Bytes.connectWithWill(clientId, true, 0, "will/" + clientId, utf8("will of " + clientId), 1, false));
-        v.expectConnAck(0);
-        return v;
+        return broker.rawConnectedWithWill(clientId, 0, "will/" + clientId, "will of " + clientId, 1, false);
     }
 
     /** The will arrives at the watcher; every bystander is served; a new client can connect and publish. */
@@ -113,7 +90,7 @@ class ErrorHandlingConformanceIT {
         watcher.send(Bytes.puback(will.publishId()));
         bystanders.forEach(SubscriptionWireSupport::assertAlive);
 
-        RawClient fresh = track(RawClient.connected(port, "fresh", true));
+        RawClient fresh = broker.rawConnected("fresh", true);
         fresh.send(Bytes.publish("fine", 1, 1, "still working"));
         assertThat(fresh.read().hex()).isEqualTo("40 0001");
         sendMarker(fresh);
@@ -142,7 +119,7 @@ class ErrorHandlingConformanceIT {
         "SUBSCRIBE without packet id, 82 00"})
     @DisplayName("[MQTT-4.8.0-1] protocol violation after CONNECT: closed without reply, will published, others unaffected")
     void violationClosesConnection(String what, String packetHex) {
-        startBroker(Authorizer.ALLOW_ALL);
+        broker.start(c -> c.authorizer(Authorizer.ALLOW_ALL));
         RawClient watcher = watcher();
         List<RawClient> bystanders = bystanders();
         RawClient v = victim("violator");
@@ -162,14 +139,14 @@ class ErrorHandlingConformanceIT {
         "CONNACK, 20 02 0000"})
     @DisplayName("[MQTT-4.8.0-1] first packet not CONNECT: closed without reply, nothing routed, others unaffected")
     void firstPacketNotConnect(String what, String packetHex) {
-        startBroker(Authorizer.ALLOW_ALL);
-        RawClient watcher = track(RawClient.connected(port, "watcher", true));
+        broker.start(c -> c.authorizer(Authorizer.ALLOW_ALL));
+        RawClient watcher = broker.rawConnected("watcher", true);
         watcher.send(subscribe(1, e("#", 0)));
         expectSubAck(watcher, 1, 0);
-        RawClient c = track(new RawClient(port));
+        RawClient c = broker.raw();
         c.send(Bytes.hex(packetHex));
         c.expectClosed();
-        RawClient pub = track(RawClient.connected(port, "pub", true));
+        RawClient pub = broker.rawConnected("pub", true);
         sendMarker(pub);
         assertThat(publishesUntilMarker(watcher)).as("nothing from the refused connection").isEmpty();
         assertThat(broker.engine().sessions().size()).as("no session created for it").isEqualTo(2);
@@ -179,7 +156,7 @@ class ErrorHandlingConformanceIT {
     @ValueSource(ints = {0, 1, 2})
     @DisplayName("[MQTT-4.8.0-2] an Authorizer.canPublish failure while handling a PUBLISH closes only that connection; will published")
     void authorizerFailureOnPublishClosesThatConnection(int qos) {
-        startBroker(exploding);
+        broker.start(c -> c.authorizer(exploding));
         RawClient watcher = watcher();
         List<RawClient> bystanders = bystanders();
         RawClient v = victim("exploder");
@@ -189,7 +166,7 @@ class ErrorHandlingConformanceIT {
         assertWillPublishedAndOthersUnaffected(watcher, "exploder", bystanders);
 
         // The broker still asks the same authorizer for other clients and topics.
-        RawClient other = track(RawClient.connected(port, "other", true));
+        RawClient other = broker.rawConnected("other", true);
         other.send(Bytes.publish("fine", 1, 2, "after"));
         assertThat(other.read().hex()).isEqualTo("40 0002");
         RawPacket after = watcher.expectPublish();
@@ -200,7 +177,7 @@ class ErrorHandlingConformanceIT {
     @Test
     @DisplayName("[MQTT-4.8.0-2] an Authorizer.canSubscribe failure while handling a SUBSCRIBE closes only that connection; will published")
     void authorizerFailureOnSubscribeClosesThatConnection() {
-        startBroker(exploding);
+        broker.start(c -> c.authorizer(exploding));
         RawClient watcher = watcher();
         List<RawClient> bystanders = bystanders();
         RawClient v = victim("subexploder");

@@ -4,13 +4,13 @@ import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBACK;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBCOMP;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBREC;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBREL;
-import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectAck;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectOnlyPingResp;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectPublish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.starling.mqtt.netty.conformance.PublishFlowSupport.Reconnected;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
@@ -21,10 +21,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Message ordering, section 4.6: the client rules 4.6.0-1..4 applied to the server by 4.6.0-6. */
 @Timeout(60)
@@ -32,17 +32,13 @@ class OrderingConformanceIT {
     /** Packet ids out of numeric order, so "same order" cannot be confused with "sorted". */
     private static final int[] IDS = {7, 3, 9, 1, 10, 2, 8, 4, 6, 5};
 
-    private final PublishFlowSupport wire = new PublishFlowSupport();
-
-    @AfterEach
-    void stop() {
-        wire.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
+    private final PublishFlowSupport wire = new PublishFlowSupport(broker);
 
     @Test
     @DisplayName("[MQTT-4.6.0-1] unacked m1..m5 (QoS 1) are re-sent after a cs=0 reconnect in their original order, with their ids")
     void resentInOriginalOrder() {
-        wire.start();
         RawClient sub = wire.subscriber("sub", false, "t", 1);
         List<Integer> ids = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
@@ -69,33 +65,30 @@ class OrderingConformanceIT {
     @Test
     @DisplayName("[MQTT-4.6.0-2] 10 pipelined QoS 1 PUBLISHes: PUBACKs come back in the order the PUBLISHes arrived")
     void pubAcksInArrivalOrder() {
-        wire.start();
         RawClient pub = wire.connect("pub", true);
         pub.send(IntStream.of(IDS).mapToObj(id -> Bytes.publish("t", 1, id, "m" + id)).toArray(byte[][]::new));
         for (int id : IDS) {
-            expectAck(pub, PUBACK, id);
+            pub.expectAck(PUBACK, id);
         }
     }
 
     @Test
     @DisplayName("[MQTT-4.6.0-3] 10 pipelined QoS 2 PUBLISHes: PUBRECs come back in the order the PUBLISHes arrived")
     void pubRecsInArrivalOrder() {
-        wire.start();
         RawClient pub = wire.connect("pub", true);
         pub.send(IntStream.of(IDS).mapToObj(id -> Bytes.publish("t", 2, id, "m" + id)).toArray(byte[][]::new));
         for (int id : IDS) {
-            expectAck(pub, PUBREC, id);
+            pub.expectAck(PUBREC, id);
         }
         pub.send(IntStream.of(IDS).mapToObj(Bytes::pubrel).toArray(byte[][]::new));
         for (int id : IDS) {
-            expectAck(pub, PUBCOMP, id);
+            pub.expectAck(PUBCOMP, id);
         }
     }
 
     @Test
     @DisplayName("[MQTT-4.6.0-4] subscriber answers PUBREC 3,1,2: the server's PUBRELs come as 3,1,2, and again in that order after reconnect")
     void pubRelsInPubRecOrder() {
-        wire.start();
         RawClient sub = wire.subscriber("sub", false, "t", 2);
         int[] ids = new int[3];
         for (int i = 0; i < 3; i++) {
@@ -107,7 +100,7 @@ class OrderingConformanceIT {
         int[] recOrder = {ids[2], ids[0], ids[1]};
         sub.send(Bytes.pubrec(recOrder[0]), Bytes.pubrec(recOrder[1]), Bytes.pubrec(recOrder[2]));
         for (int id : recOrder) {
-            expectAck(sub, PUBREL, id);
+            sub.expectAck(PUBREL, id);
         }
         sub.close();
 
@@ -124,7 +117,6 @@ class OrderingConformanceIT {
     @Test
     @DisplayName("[MQTT-4.6.0-5] default configuration: every topic is ordered (3 interleaved topics, each subscriber's copies in order)")
     void everyTopicOrderedByDefault() {
-        wire.start();
         Subscriber wide = new Subscriber(wire.subscriber("wide", true, "o/#", 1));
         Subscriber narrow = new Subscriber(wire.subscriber("narrow", true, "o/2", 2));
         RawClient pub = wire.connect("pub", true);
@@ -137,7 +129,7 @@ class OrderingConformanceIT {
         }
         pub.send(batch.toArray(byte[][]::new));
         for (int i = 1; i < id; i++) {
-            expectAck(pub, PUBACK, i);
+            pub.expectAck(PUBACK, i);
         }
         wide.drainUntil("o/3:100");
         narrow.drainUntil("o/2:100");
@@ -152,7 +144,6 @@ class OrderingConformanceIT {
     @DisplayName("[MQTT-4.6.0-6] one publisher sends 1..1000 on o at QoS 0, then 1, then 2: each subscriber's copies are in order")
     void onePublishersMessagesStayInOrder() {
         int n = 1000;
-        wire.start();
         Subscriber atTwo = new Subscriber(wire.subscriber("at-two", true, "o", 2));
         Subscriber atOne = new Subscriber(wire.subscriber("at-one", true, "o", 1));
         RawClient pub = wire.connect("pub", true);
@@ -160,18 +151,18 @@ class OrderingConformanceIT {
         pub.send(IntStream.rangeClosed(1, n).mapToObj(i -> Bytes.publish("o", 0, 0, "0:" + i)).toArray(byte[][]::new));
         pub.send(IntStream.rangeClosed(1, n).mapToObj(i -> Bytes.publish("o", 1, i, "1:" + i)).toArray(byte[][]::new));
         for (int i = 1; i <= n; i++) {
-            expectAck(pub, PUBACK, i);
+            pub.expectAck(PUBACK, i);
         }
         // Drain between phases so the subscribers' queues stay under the default limit.
         atTwo.drainUntil("1:" + n);
         atOne.drainUntil("1:" + n);
         pub.send(IntStream.rangeClosed(1, n).mapToObj(i -> Bytes.publish("o", 2, i, "2:" + i)).toArray(byte[][]::new));
         for (int i = 1; i <= n; i++) {
-            expectAck(pub, PUBREC, i);
+            pub.expectAck(PUBREC, i);
         }
         pub.send(IntStream.rangeClosed(1, n).mapToObj(Bytes::pubrel).toArray(byte[][]::new));
         for (int i = 1; i <= n; i++) {
-            expectAck(pub, PUBCOMP, i);
+            pub.expectAck(PUBCOMP, i);
         }
         atTwo.drainUntil("2:" + n);
         atOne.drainUntil("2:" + n);

@@ -5,14 +5,13 @@ import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBCOMP;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBREC;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBREL;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.assertPublish;
-import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectAck;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectOnlyPingResp;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectPublish;
-import static io.starling.mqtt.netty.conformance.PublishFlowSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.PublishFlowSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
@@ -23,27 +22,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Packet identifiers on the wire (section 2.3.1) and the PUBREL fixed header (3.6.1). */
 @Timeout(60)
 class PacketIdConformanceIT {
-    private final PublishFlowSupport wire = new PublishFlowSupport();
-
-    @AfterEach
-    void stop() {
-        wire.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+    private final PublishFlowSupport wire = new PublishFlowSupport(broker);
 
     @Test
     @DisplayName("[MQTT-2.3.1-1] every QoS 1 and QoS 2 PUBLISH from the server has a non-zero packet id")
     void serverPublishIdsAreNonZero() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", true, "t/#", 2);
         for (int i = 0; i < 6; i++) {
             wire.publish("t/" + i, "m" + i, 1 + i % 2, false);
@@ -64,7 +60,7 @@ class PacketIdConformanceIT {
     })
     @DisplayName("[MQTT-2.3.1-1] inbound SUBSCRIBE, UNSUBSCRIBE or QoS>0 PUBLISH with packet id 0: closed, nothing done")
     void inboundIdZeroCloses(String hex) {
-        wire.start();
+        broker.start();
         RawClient bystander = wire.subscriber("bystander", true, "a", 1);
         RawClient c = wire.connect("bad", true);
         c.send(Bytes.hex(hex));
@@ -80,7 +76,7 @@ class PacketIdConformanceIT {
         // The whole id space in flight: the allocator must skip ids still in use, and only a completed flow
         // frees one.
         int all = 65_535;
-        wire.start(c -> c.maxInflight(all).maxQueuedMessages(10));
+        broker.start(c -> c.maxInflight(all).maxQueuedMessages(10));
         RawClient sub = wire.subscriber("sub", true, "ids", 2);
         for (int i = 0; i < all; i++) {
             wire.publish("ids", Integer.toString(i), 1 + i % 2, false);
@@ -106,7 +102,7 @@ class PacketIdConformanceIT {
 
         // PUBREC does not free the id: PUBREL, and still nothing else.
         sub.send(Bytes.pubrec(qos2Id));
-        expectAck(sub, PUBREL, qos2Id);
+        sub.expectAck(PUBREL, qos2Id);
         expectOnlyPingResp(sub);
 
         // PUBCOMP frees it: the waiting message takes exactly that id.
@@ -124,7 +120,7 @@ class PacketIdConformanceIT {
     @Test
     @DisplayName("[MQTT-2.3.1-4] id spaces are per direction: the client's id N in flight does not clash with the server's id N")
     void idSpacesArePerDirection() {
-        wire.start();
+        broker.start();
         RawClient c = wire.subscriber("both-ways", true, "loop", 2);
         // The server's QoS 2 PUBLISH toward the client, left unacknowledged.
         wire.publish("loop", "from-server", 2, false);
@@ -141,12 +137,12 @@ class PacketIdConformanceIT {
 
         // Both flows with the same number complete independently.
         c.send(Bytes.pubrec(serverId));
-        expectAck(c, PUBREL, serverId);
+        c.expectAck(PUBREL, serverId);
         c.send(Bytes.pubrel(serverId));
-        expectAck(c, PUBCOMP, serverId);
+        c.expectAck(PUBCOMP, serverId);
         c.send(Bytes.pubcomp(serverId));
         c.send(Bytes.pubrec(forwardedId));
-        expectAck(c, PUBREL, forwardedId);
+        c.expectAck(PUBREL, forwardedId);
         c.send(Bytes.pubcomp(forwardedId));
         expectOnlyPingResp(c);
         Session session = wire.session("both-ways");
@@ -156,7 +152,7 @@ class PacketIdConformanceIT {
     @Test
     @DisplayName("[MQTT-2.3.1-5] QoS 0 PUBLISH has no packet id: server's remaining length = 2 + topic + payload; inbound payload starts right after the topic")
     void qos0HasNoPacketId() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", true, "#", 1);
         RawClient pub = wire.connect("pub", true);
         // Topic "t", payload "ABCD": a broker that read a packet id would lose "AB".
@@ -176,7 +172,7 @@ class PacketIdConformanceIT {
     @ValueSource(ints = {1, 0x1234, 65_535})
     @DisplayName("[MQTT-2.3.1-6] PUBACK and PUBREC echo the client's id; PUBCOMP echoes the PUBREL's id")
     void acksEchoTheClientsId(int id) {
-        wire.start();
+        broker.start();
         RawClient pub = wire.connect("pub", true);
         pub.send(Bytes.publish("t", 1, false, false, id, utf8("one")));
         assertThat(pub.expect(PUBACK).body()).containsExactly(id >> 8, id & 0xFF);
@@ -189,7 +185,7 @@ class PacketIdConformanceIT {
     @Test
     @DisplayName("[MQTT-2.3.1-6] [MQTT-3.6.1-1] the server's PUBREL is 0x62 and carries the id of the server's own PUBLISH")
     void serverPubRelCarriesItsPublishId() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", true, "t", 2);
         Set<Integer> ids = new HashSet<>();
         List<Integer> order = new ArrayList<>();
@@ -214,7 +210,7 @@ class PacketIdConformanceIT {
     @ValueSource(ints = {1, 0x1234, 65_535})
     @DisplayName("[MQTT-2.3.1-7] SUBACK and UNSUBACK repeat the SUBSCRIBE and UNSUBSCRIBE ids")
     void subAckAndUnsubAckEchoIds(int id) {
-        wire.start();
+        broker.start();
         RawClient c = wire.connect("c", true);
         c.send(Bytes.subscribe(id, "a/b", 1));
         RawPacket subAck = c.expect(0x90);
@@ -232,11 +228,11 @@ class PacketIdConformanceIT {
     @ValueSource(strings = {"60", "63", "6A"})
     @DisplayName("[MQTT-3.6.1-1] inbound PUBREL with flags other than 0010: closed, no PUBCOMP")
     void pubRelWithWrongFlagsCloses(String firstByte) {
-        wire.start();
+        broker.start();
         RawClient bystander = wire.connect("bystander", true);
         RawClient pub = wire.connect("pub", true);
         pub.send(Bytes.publish("t", 2, false, false, 5, utf8("x")));
-        expectAck(pub, PUBREC, 5);
+        pub.expectAck(PUBREC, 5);
         pub.send(Bytes.hex(firstByte + " 02 0005"));
         pub.expectClosed();
         expectOnlyPingResp(bystander);

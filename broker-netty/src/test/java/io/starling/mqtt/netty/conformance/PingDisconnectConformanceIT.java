@@ -8,67 +8,43 @@ import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.publish
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.sendMarker;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscribe;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.topics;
-import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PINGREQ/PINGRESP and DISCONNECT at the wire (sections 3.12 to 3.14). */
 @Timeout(30)
 class PingDisconnectConformanceIT {
-    private StarlingBroker broker;
-    private int port;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-        port = broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient track(RawClient c) {
-        clients.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
 
     /** A client subscribed to {@code will/#} at QoS 1 and to the marker. */
     private RawClient willWatcher() {
-        RawClient w = track(RawClient.connected(port, "watcher", true));
+        RawClient w = broker.rawConnected("watcher", true);
         w.send(subscribe(1, e("will/#", 1), e(MARKER, 0)));
         expectSubAck(w, 1, 1, 0);
         return w;
     }
 
     private RawClient connectedWithWill(String clientId, String willTopic, String willPayload, int keepAlive) {
-        RawClient c = track(new RawClient(port));
-        c.send(Bytes.connectWithWill(clientId, true, keepAlive, willTopic, utf8(willPayload), 1, false));
-        c.expectConnAck(0);
-        return c;
+        return broker.rawConnectedWithWill(clientId, keepAlive, willTopic, willPayload, 1, false);
     }
 
     @Test
     @DisplayName("[MQTT-3.12.4-1] every PINGREQ is answered with exactly D0 00, also when pipelined")
     void pingAnswered() {
-        RawClient c = track(RawClient.connected(port, "pinger", true));
+        RawClient c = broker.rawConnected("pinger", true);
         c.send(Bytes.pingreq());
         RawPacket p = c.read();
         assertThat(p.firstByte()).isEqualTo(0xD0);
@@ -91,10 +67,10 @@ class PingDisconnectConformanceIT {
     @Test
     @DisplayName("[MQTT-3.12.4-1] PINGREQ counts as activity: a keep-alive 2 s client pinging every 0.5 s stays, a silent one is closed")
     void pingKeepsConnectionAlive() {
-        RawClient silent = track(new RawClient(port));
+        RawClient silent = broker.raw();
         silent.send(Bytes.connect("silent", true, 2));
         silent.expectConnAck(0);
-        RawClient pinger = track(new RawClient(port));
+        RawClient pinger = broker.raw();
         pinger.send(Bytes.connect("pinger", true, 2));
         pinger.expectConnAck(0);
 
@@ -113,7 +89,7 @@ class PingDisconnectConformanceIT {
     @DisplayName("[MQTT-3.14.1-1] DISCONNECT with reserved flags set: closed, and as it is no valid DISCONNECT the will is published")
     void disconnectWithReservedFlags(String firstByteHex) {
         RawClient watcher = willWatcher();
-        RawClient bystander = track(RawClient.connected(port, "bystander", true));
+        RawClient bystander = broker.rawConnected("bystander", true);
         RawClient c = connectedWithWill("flagged", "will/flagged", "bad disconnect", 0);
         c.send(Bytes.packet(Integer.parseInt(firstByteHex, 16), new byte[0]));
         c.expectClosed();
@@ -134,7 +110,7 @@ class PingDisconnectConformanceIT {
         c.expectClosed();
         // The standard says nothing is published: a short quiet period, then a marker proves the watcher is served.
         watcher.expectNothingFor(Duration.ofMillis(300));
-        RawClient pub = track(RawClient.connected(port, "pub", true));
+        RawClient pub = broker.rawConnected("pub", true);
         sendMarker(pub);
         assertThat(topics(publishesUntilMarker(watcher))).isEmpty();
     }
@@ -145,7 +121,7 @@ class PingDisconnectConformanceIT {
         RawClient watcher = willWatcher();
         RawClient c = connectedWithWill("rude", "will/rude", "gone", 0);
         c.close();
-        RawClient pub = track(RawClient.connected(port, "pub", true));
+        RawClient pub = broker.rawConnected("pub", true);
         RawPacket will = watcher.expectPublish();
         assertThat(will.topic()).isEqualTo("will/rude");
         assertThat(will.payloadString()).isEqualTo("gone");

@@ -5,23 +5,23 @@ import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBCOMP;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBREC;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.PUBREL;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.assertPublish;
-import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectAck;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectOnlyPingResp;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectPublish;
-import static io.starling.mqtt.netty.conformance.PublishFlowSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.starling.mqtt.netty.conformance.PublishFlowSupport.Reconnected;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import io.starling.mqtt.session.Session;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The QoS 0/1/2 flows of section 4.3, the DUP flag of re-deliveries (3.3.1-1) and the retry on reconnect (4.4).
@@ -30,17 +30,14 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class QosFlowConformanceIT {
-    private final PublishFlowSupport wire = new PublishFlowSupport();
-
-    @AfterEach
-    void stop() {
-        wire.close();
-    }
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+    private final PublishFlowSupport wire = new PublishFlowSupport(broker);
 
     @Test
     @DisplayName("[MQTT-3.3.1-1] [MQTT-2.3.1-4] unacknowledged QoS 1 and 2 PUBLISHes are re-sent after a cs=0 reconnect with DUP=1 and their original ids")
     void redeliveryHasDupAndOriginalId() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", false, "t", 2);
         wire.publish("t", "one", 1, false);
         wire.publish("t", "two", 2, false);
@@ -65,7 +62,7 @@ class QosFlowConformanceIT {
     @Test
     @DisplayName("[MQTT-4.3.1-1] server QoS 0 delivery: QoS bits 00, DUP 0, sent once and never re-sent")
     void qos0IsSentOnce() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", false, "t", 2);
         wire.publish("t", "once", 0, false);
         RawPacket p = sub.expectPublish();
@@ -79,7 +76,7 @@ class QosFlowConformanceIT {
     @Test
     @DisplayName("[MQTT-4.3.2-1] server QoS 1: DUP 0 with unused ids; unacked ones are re-sent after cs=0 reconnect, acked ones not")
     void qos1KeepsUnackedUntilPubAck() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", false, "t", 1);
         wire.publish("t", "acked", 1, false);
         wire.publish("t", "unacked", 1, false);
@@ -102,14 +99,14 @@ class QosFlowConformanceIT {
     @Test
     @DisplayName("[MQTT-4.3.2-2] inbound QoS 1: PUBACK with the id; after it, the same id with DUP=1 is a new message, acked and delivered again")
     void qos1ReceiverTreatsReusedIdAsNew() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", true, "t", 1);
         RawClient pub = wire.connect("pub", true);
         pub.send(Bytes.publish("t", 1, false, false, 7, utf8("first")));
-        expectAck(pub, PUBACK, 7);
+        pub.expectAck(PUBACK, 7);
         sub.send(Bytes.puback(expectPublish(sub, "t", "first", 1, false, false)));
         pub.send(Bytes.publish("t", 1, false, true, 7, utf8("second")));
-        expectAck(pub, PUBACK, 7);
+        pub.expectAck(PUBACK, 7);
         sub.send(Bytes.puback(expectPublish(sub, "t", "second", 1, false, false)));
         expectOnlyPingResp(pub);
         expectOnlyPingResp(sub);
@@ -118,7 +115,7 @@ class QosFlowConformanceIT {
     @Test
     @DisplayName("[MQTT-4.3.3-1] outbound QoS 2 exactly once: PUBREC gets PUBREL 0x62; after a drop the cs=0 reconnect gets PUBREL, not PUBLISH; PUBCOMP ends it")
     void outboundQos2AfterPubRecResendsPubRel() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", false, "t", 2);
         wire.publish("t", "exactly-once", 2, false);
         int id = expectPublish(sub, "t", "exactly-once", 2, false, false);
@@ -140,7 +137,7 @@ class QosFlowConformanceIT {
     @Test
     @DisplayName("[MQTT-4.3.3-1] outbound QoS 2, drop before PUBREC: the cs=0 reconnect re-sends the PUBLISH with DUP=1 and the same id")
     void outboundQos2BeforePubRecResendsPublish() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", false, "t", 2);
         wire.publish("t", "again", 2, false);
         int id = expectPublish(sub, "t", "again", 2, false, false);
@@ -152,7 +149,7 @@ class QosFlowConformanceIT {
         assertThat(assertPublish(again.resent().get(0), "t", "again", 2, true, false)).isEqualTo(id);
         RawClient c = again.client();
         c.send(Bytes.pubrec(id));
-        expectAck(c, PUBREL, id);
+        c.expectAck(PUBREL, id);
         c.send(Bytes.pubcomp(id));
         expectOnlyPingResp(c);
     }
@@ -160,67 +157,67 @@ class QosFlowConformanceIT {
     @Test
     @DisplayName("[MQTT-4.3.3-2] inbound QoS 2 (method A): a repeat before PUBREL gets PUBREC again and is not forwarded; PUBREL gets PUBCOMP; then the id is new")
     void inboundQos2SameConnection() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", true, "t", 2);
         RawClient pub = wire.connect("pub", true);
         pub.send(Bytes.publish("t", 2, false, false, 9, utf8("m")));
-        expectAck(pub, PUBREC, 9);
+        pub.expectAck(PUBREC, 9);
         // Method A: forwarded as soon as the PUBLISH arrived, before PUBREL.
         expectPublish(sub, "t", "m", 2, false, false);
         pub.send(Bytes.publish("t", 2, false, true, 9, utf8("m")));
-        expectAck(pub, PUBREC, 9);
+        pub.expectAck(PUBREC, 9);
         pub.send(Bytes.pubrel(9));
-        expectAck(pub, PUBCOMP, 9);
+        pub.expectAck(PUBCOMP, 9);
         // A PUBREL for an id the server does not know still gets PUBCOMP.
         pub.send(Bytes.pubrel(77));
-        expectAck(pub, PUBCOMP, 77);
+        pub.expectAck(PUBCOMP, 77);
         // After PUBCOMP, id 9 starts a new message.
         pub.send(Bytes.publish("t", 2, false, false, 9, utf8("new")));
-        expectAck(pub, PUBREC, 9);
+        pub.expectAck(PUBREC, 9);
         expectPublish(sub, "t", "new", 2, false, false);
         pub.send(Bytes.pubrel(9));
-        expectAck(pub, PUBCOMP, 9);
+        pub.expectAck(PUBCOMP, 9);
     }
 
     @Test
     @DisplayName("[MQTT-4.3.3-2] [MQTT-4.1.0-1] inbound QoS 2 exactly once across a reconnect: id 9, PUBREC, drop, cs=0 re-send DUP=1 id 9, PUBREC, one copy, PUBREL, PUBCOMP")
     void inboundQos2AcrossReconnect() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", true, "t", 2);
         RawClient pub = wire.connect("pub", false);
         pub.send(Bytes.publish("t", 2, false, false, 9, utf8("once")));
-        expectAck(pub, PUBREC, 9);
+        pub.expectAck(PUBREC, 9);
         pub.close();
 
         RawClient again = wire.connect("pub", false, true);
         again.send(Bytes.publish("t", 2, false, true, 9, utf8("once")));
-        expectAck(again, PUBREC, 9);
+        again.expectAck(PUBREC, 9);
         again.send(Bytes.pubrel(9));
-        expectAck(again, PUBCOMP, 9);
+        again.expectAck(PUBCOMP, 9);
         again.send(Bytes.publish("t", 0, 0, "marker"));
         // Exactly one copy: the subscriber's next PUBLISH after it is the marker.
         int id = expectPublish(sub, "t", "once", 2, false, false);
         expectPublish(sub, "t", "marker", 0, false, false);
         sub.send(Bytes.pubrec(id));
-        expectAck(sub, PUBREL, id);
+        sub.expectAck(PUBREL, id);
         sub.send(Bytes.pubcomp(id));
         // The id is free again: a later id 9 is a new message.
         again.send(Bytes.publish("t", 2, false, false, 9, utf8("later")));
-        expectAck(again, PUBREC, 9);
+        again.expectAck(PUBREC, 9);
         expectPublish(sub, "t", "later", 2, false, false);
     }
 
     @Test
     @DisplayName("[MQTT-4.4.0-1] cs=0 reconnect re-sends an unacked QoS 1 PUBLISH (DUP=1, same id) and the PUBREL of a QoS 2 awaiting PUBCOMP")
     void reconnectResendsPublishAndPubRel() {
-        wire.start();
+        broker.start();
         RawClient sub = wire.subscriber("sub", false, "t", 2);
         wire.publish("t", "q1", 1, false);
         wire.publish("t", "q2", 2, false);
         int id1 = expectPublish(sub, "t", "q1", 1, false, false);
         int id2 = expectPublish(sub, "t", "q2", 2, false, false);
         sub.send(Bytes.pubrec(id2));
-        expectAck(sub, PUBREL, id2);
+        sub.expectAck(PUBREL, id2);
         sub.close();
 
         Reconnected again = wire.reconnect("sub", false, true);
@@ -236,7 +233,7 @@ class QosFlowConformanceIT {
     @Test
     @DisplayName("[MQTT-4.3.2-1] [MQTT-4.3.3-1] inflight window maxInflight(2): two unacked PUBLISHes, the next waits until PUBACK or PUBCOMP frees a slot")
     void inflightWindowHoldsBackUntilAck() {
-        wire.start(c -> c.maxInflight(2));
+        broker.start(c -> c.maxInflight(2));
         RawClient sub = wire.subscriber("sub", true, "w", 2);
         wire.publish("w", "m1", 1, false);
         wire.publish("w", "m2", 2, false);
@@ -247,11 +244,11 @@ class QosFlowConformanceIT {
         Session session = wire.session("sub");
         await().until(() -> session.queuedCount() == 2);
         expectOnlyPingResp(sub);
-        assertThat(wire.broker().stats().messagesSent()).isEqualTo(2);
+        assertThat(broker.stats().messagesSent()).isEqualTo(2);
 
         // PUBREC does not free the QoS 2 slot.
         sub.send(Bytes.pubrec(id2));
-        expectAck(sub, PUBREL, id2);
+        sub.expectAck(PUBREL, id2);
         expectOnlyPingResp(sub);
         // PUBCOMP does: m3 goes out.
         sub.send(Bytes.pubcomp(id2));

@@ -4,20 +4,20 @@ import static io.starling.mqtt.netty.conformance.PublishFlowSupport.assertPublis
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectOnlyPingResp;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.expectPublish;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.publishAndComplete;
-import static io.starling.mqtt.netty.conformance.PublishFlowSupport.subscribe;
 import static io.starling.mqtt.netty.conformance.PublishFlowSupport.untilPingResp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,24 +27,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(30)
 class RetainConformanceIT {
-    private final PublishFlowSupport wire = new PublishFlowSupport();
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
+    private final PublishFlowSupport wire = new PublishFlowSupport(broker);
     private RawClient pub;
 
     @BeforeEach
-    void start() {
-        wire.start();
+    void connectPublisher() {
         pub = wire.connect("pub", true);
-    }
-
-    @AfterEach
-    void stop() {
-        wire.close();
     }
 
     /** A new subscriber's retained deliveries: the packets between SUBACK and PINGRESP. */
     private List<RawPacket> retainedFor(String clientId, String filter, int qos) {
         RawClient c = wire.connect(clientId, true);
-        subscribe(c, 1, filter, qos);
+        c.subscribe(1, filter, qos);
         return untilPingResp(c);
     }
 
@@ -106,7 +102,7 @@ class RetainConformanceIT {
         // Re-subscribing (replacing the subscription) sends it again, again with RETAIN=1.
         RawClient again = wire.connect("again", true);
         for (int packetId = 1; packetId <= 2; packetId++) {
-            subscribe(again, packetId, "t", 0);
+            again.subscribe(packetId, "t", 0);
             List<RawPacket> resent = untilPingResp(again);
             assertThat(resent).hasSize(1);
             assertThat(resent.get(0).firstByte()).as("QoS 0, RETAIN 1").isEqualTo(0x31);
@@ -130,7 +126,7 @@ class RetainConformanceIT {
     void emptyRetainedIsForwardedAndClears() {
         publishAndComplete(pub, "t", "x", 1, true, 1);
         RawClient sub = wire.connect("sub", true);
-        subscribe(sub, 1, "t", 1);
+        sub.subscribe(1, "t", 1);
         expectPublish(sub, "t", "x", 1, false, true);
         publishAndComplete(pub, "t", "", 1, true, 2);
         RawPacket empty = sub.expectPublish();

@@ -9,27 +9,23 @@ import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.sendMar
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscribe;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscribeWithFirstByte;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.topics;
-import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.starling.mqtt.api.QoS;
-import io.starling.mqtt.netty.StarlingBroker;
 import io.starling.mqtt.netty.conformance.SubscriptionWireSupport.Entry;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
-import io.starling.mqtt.session.Session;
 import io.starling.mqtt.topic.TopicFilter;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,45 +36,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(30)
 class SubscribeConformanceIT {
-    private StarlingBroker broker;
-    private int port;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-        port = broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private RawClient track(RawClient client) {
-        clients.add(client);
-        return client;
-    }
-
-    private RawClient connected(String clientId, boolean cleanSession) {
-        return track(RawClient.connected(port, clientId, cleanSession));
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
 
     /** The subscriptions of a persistent session once its connection is gone (no other thread touches it then). */
     private Map<TopicFilter, QoS> offlineSubscriptions(String clientId) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            Session s = broker.engine().sessions().get(clientId);
-            return s != null && !s.isConnected();
-        });
+        broker.awaitOffline(clientId);
         return broker.engine().sessions().get(clientId).subscriptions();
     }
 
     /** A bystander subscribed before the violation still receives a message afterwards. */
     private RawClient bystander() {
-        RawClient b = connected("bystander", true);
+        RawClient b = broker.rawConnected("bystander", true);
         b.send(subscribe(7, e("by/t", 1)));
         expectSubAck(b, 7, 1);
         return b;
@@ -86,7 +55,7 @@ class SubscribeConformanceIT {
 
     private void assertBystanderServed(RawClient b) {
         assertAlive(b);
-        RawClient pub = connected("bystander-pub", true);
+        RawClient pub = broker.rawConnected("bystander-pub", true);
         pub.send(Bytes.publish("by/t", 1, 9, "still here"));
         pub.expect(0x40);
         RawPacket p = b.expectPublish();
@@ -100,7 +69,7 @@ class SubscribeConformanceIT {
     @DisplayName("[MQTT-3.8.1-1] SUBSCRIBE with fixed-header flags other than 0010: closed, no SUBACK, no subscription")
     void reservedFlagsClose(String firstByteHex) {
         RawClient b = bystander();
-        RawClient c = connected("flags", false);
+        RawClient c = broker.rawConnected("flags", false);
         c.send(subscribeWithFirstByte(Integer.parseInt(firstByteHex, 16), 1, e("flags/t", 1)));
         c.expectClosed();
         assertThat(offlineSubscriptions("flags")).as("no subscription created").isEmpty();
@@ -110,7 +79,7 @@ class SubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.1-1] control: the same SUBSCRIBE with first byte 0x82 is answered and subscribes")
     void correctFlagsAccepted() {
-        RawClient c = connected("flags", false);
+        RawClient c = broker.rawConnected("flags", false);
         c.send(subscribeWithFirstByte(0x82, 1, e("flags/t", 1)));
         expectSubAck(c, 1, 1);
         c.close();
@@ -122,7 +91,7 @@ class SubscribeConformanceIT {
     @DisplayName("[MQTT-3.8.3-1] SUBSCRIBE filter that is not well-formed UTF-8: closed, no SUBACK, no subscription")
     void illFormedUtf8FilterCloses(String filterHex) {
         RawClient b = bystander();
-        RawClient c = connected("utf8", false);
+        RawClient c = broker.rawConnected("utf8", false);
         c.send(subscribe(1, new Entry(Bytes.hex(filterHex), 0)));
         c.expectClosed();
         assertThat(offlineSubscriptions("utf8")).isEmpty();
@@ -132,16 +101,15 @@ class SubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.3-2] wildcards switched off: SUBACK 0x80 for 'a/+' and '#', plain filters granted and working")
     void wildcardsSwitchedOff() {
-        broker.close();
-        broker = StarlingBroker.builder().port(0).configure(c -> c.wildcardSubscriptions(false)).start();
-        port = broker.port();
+        broker.stop();
+        broker.start(c -> c.wildcardSubscriptions(false));
 
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(0x0102, e("a/+", 1), e("a/b", 2), e("#", 0), e("+", 1), e("a/#", 2),
                 e(SubscriptionWireSupport.MARKER, 0)));
         expectSubAck(sub, 0x0102, 0x80, 0x02, 0x80, 0x80, 0x80, 0x00);
 
-        RawClient pub = connected("pub", true);
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("a/c", 0, 0, "refused filter a/+ would match"));
         pub.send(Bytes.publish("a/b", 0, 0, "granted"));
         sendMarker(pub);
@@ -155,7 +123,7 @@ class SubscribeConformanceIT {
     @DisplayName("[MQTT-3.8.3-3] SUBSCRIBE with a packet id and no filter/QoS pair: closed, no SUBACK")
     void emptyPayloadCloses(String packetHex) {
         RawClient b = bystander();
-        RawClient c = connected("empty", true);
+        RawClient c = broker.rawConnected("empty", true);
         c.send(Bytes.hex(packetHex));
         c.expectClosed();
         assertBystanderServed(b);
@@ -166,7 +134,7 @@ class SubscribeConformanceIT {
     @DisplayName("[MQTT-3.8.3-4] requested-QoS byte with reserved bits set or QoS 3: closed, no SUBACK, no subscription")
     void badRequestedQosCloses(String qosHex) {
         RawClient b = bystander();
-        RawClient c = connected("badqos", false);
+        RawClient c = broker.rawConnected("badqos", false);
         // A valid entry first: the whole packet is malformed, so not even it takes effect.
         c.send(subscribe(1, e("ok/first", 1), e("bad/qos", Integer.parseInt(qosHex, 16))));
         c.expectClosed();
@@ -177,13 +145,13 @@ class SubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.4-1] every SUBSCRIBE gets a SUBACK, also when matching retained messages are sent with it")
     void everySubscribeAnswered() {
-        RawClient pub = connected("pub", true);
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("r/1", 1, true, false, 1, utf8("one")));
         pub.expect(0x40);
         pub.send(Bytes.publish("r/2", 1, true, false, 2, utf8("two")));
         pub.expect(0x40);
 
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("r/#", 1)));
         // Retained PUBLISHes may come before or after the SUBACK; exactly one SUBACK must come.
         List<RawPacket> packets = new ArrayList<>();
@@ -211,7 +179,7 @@ class SubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.4-2] the SUBACK carries the packet id of the SUBSCRIBE it answers (pipelined, distinct ids)")
     void subAckCarriesPacketId() {
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         int[] ids = {1, 0x1234, 0x8000, 0xFFFF, 0x00FF};
         List<byte[]> packets = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
@@ -227,12 +195,12 @@ class SubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.4-2] a reused packet id (after the first SUBACK) is echoed again")
     void reusedPacketIdEchoed() {
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(42, e("a", 0)));
         expectSubAck(sub, 42, 0);
         sub.send(subscribe(42, e("b", 1)));
         expectSubAck(sub, 42, 1);
-        RawClient pub = connected("pub", true);
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("b", 0, 0, "x"));
         assertThat(payloads(List.of(sub.expectPublish()))).containsExactly("x");
     }

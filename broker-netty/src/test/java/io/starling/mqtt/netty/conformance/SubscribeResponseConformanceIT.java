@@ -10,13 +10,13 @@ import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.publish
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.sendMarker;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscribe;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.topics;
-import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.starling.mqtt.api.Authorizer;
 import io.starling.mqtt.api.ClientInfo;
-import io.starling.mqtt.netty.StarlingBroker;
 import io.starling.mqtt.netty.conformance.SubscriptionWireSupport.Entry;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
@@ -26,11 +26,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,55 +49,19 @@ class SubscribeResponseConformanceIT {
         }
     };
 
-    private StarlingBroker broker;
-    private int port;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    private void startBroker(Consumer<io.starling.mqtt.api.BrokerConfig.Builder> settings) {
-        broker = StarlingBroker.builder().port(0).configure(settings).start();
-        port = broker.port();
-    }
-
-    private void startBroker() {
-        startBroker(c -> { });
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
-    private RawClient connected(String clientId) {
-        RawClient c = RawClient.connected(port, clientId, true);
-        clients.add(c);
-        return c;
-    }
-
-    /** Publishes and completes the publisher's side of the flow (PUBACK, or PUBREC/PUBREL/PUBCOMP). */
-    private static void publishCompleted(RawClient pub, String topic, int qos, int packetId, String payload) {
-        pub.send(Bytes.publish(topic, qos, packetId, payload));
-        if (qos == 1) {
-            assertThat(pub.read().hex()).isEqualTo(String.format("40 %04X", packetId));
-        } else if (qos == 2) {
-            assertThat(pub.read().hex()).isEqualTo(String.format("50 %04X", packetId));
-            pub.send(Bytes.pubrel(packetId));
-            assertThat(pub.read().hex()).isEqualTo(String.format("70 %04X", packetId));
-        }
-    }
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
 
     @Test
     @DisplayName("[MQTT-3.8.4-3] re-SUBSCRIBE of an identical filter replaces it: retained re-sent with RETAIN=1; a "
             + "concurrent QoS 1 stream shows no gap, no duplicate, and later messages at the new QoS")
     void resubscribeReplacesWithoutInterruption() {
-        startBroker();
-        RawClient retainer = connected("retainer");
+        broker.start();
+        RawClient retainer = broker.rawConnected("retainer", true);
         retainer.send(Bytes.publish("t", 1, true, false, 1, utf8("R")));
         retainer.expect(0x40);
 
-        RawClient sub = connected("sub");
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("t", 0)));
         expectSubAck(sub, 1, 0);
         RawPacket first = sub.expectPublish();
@@ -110,7 +73,7 @@ class SubscribeResponseConformanceIT {
         // is routed before the next is sent), until 50 messages after the subscriber has seen the new SUBACK.
         AtomicBoolean subAckSeen = new AtomicBoolean();
         AtomicInteger firstPublishedAfterSubAck = new AtomicInteger(-1);
-        RawClient pub = connected("pub");
+        RawClient pub = broker.rawConnected("pub", true);
         CompletableFuture<Integer> stream = CompletableFuture.supplyAsync(() -> {
             int i = 0;
             int after = 0;
@@ -122,12 +85,12 @@ class SubscribeResponseConformanceIT {
                 if (firstPublishedAfterSubAck.get() > 0) {
                     after++;
                 }
-                publishCompleted(pub, "t", 1, (i % 65_535) + 1, "m" + i);
+                pub.publishAndComplete("t", 1, false, (i % 65_535) + 1, "m" + i);
                 if (i > 200_000) {
                     throw new AssertionError("the subscriber never saw its second SUBACK");
                 }
             }
-            publishCompleted(pub, "t", 1, 1, "end");
+            pub.publishAndComplete("t", 1, false, 1, "end");
             return i;
         });
 
@@ -194,15 +157,15 @@ class SubscribeResponseConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.4-4] SUBSCRIBE [a QoS 0, b QoS 1, c QoS 2]: one SUBACK with three codes, each subscription works")
     void severalFiltersOneSubAck() {
-        startBroker();
-        RawClient sub = connected("sub");
+        broker.start();
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(5, e("a", 0), e("b", 1), e("c", 2), e(MARKER, 0)));
         expectSubAck(sub, 5, 0, 1, 2, 0);
 
-        RawClient pub = connected("pub");
-        publishCompleted(pub, "c", 2, 1, "to c");
-        publishCompleted(pub, "a", 2, 2, "to a");
-        publishCompleted(pub, "b", 2, 3, "to b");
+        RawClient pub = broker.rawConnected("pub", true);
+        pub.publishAndComplete("c", 2, false, 1, "to c");
+        pub.publishAndComplete("a", 2, false, 2, "to a");
+        pub.publishAndComplete("b", 2, false, 3, "to b");
         sendMarker(pub);
         List<RawPacket> got = publishesUntilMarker(sub);
         assertThat(topics(got)).as("no second SUBACK, one delivery per subscription").containsExactly("c", "a", "b");
@@ -212,13 +175,13 @@ class SubscribeResponseConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.4-4] a filter repeated in one SUBSCRIBE ends with the later entry's QoS (one subscription)")
     void repeatedFilterLaterEntryWins() {
-        startBroker();
-        RawClient sub = connected("sub");
+        broker.start();
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(9, e("d", 2), e("x", 0), e("d", 1), e(MARKER, 0)));
         expectSubAck(sub, 9, 2, 0, 1, 0);
 
-        RawClient pub = connected("pub");
-        publishCompleted(pub, "d", 2, 1, "once");
+        RawClient pub = broker.rawConnected("pub", true);
+        pub.publishAndComplete("d", 2, false, 1, "once");
         sendMarker(pub);
         List<RawPacket> got = publishesUntilMarker(sub);
         assertThat(got).as("one copy only").hasSize(1);
@@ -227,7 +190,7 @@ class SubscribeResponseConformanceIT {
 
         sub.send(subscribe(10, e("d", 0), e("d", 2)));
         expectSubAck(sub, 10, 0, 2);
-        publishCompleted(pub, "d", 2, 2, "again");
+        pub.publishAndComplete("d", 2, false, 2, "again");
         sendMarker(pub);
         got = publishesUntilMarker(sub);
         assertThat(got).extracting(RawPacket::qos).containsExactly(2);
@@ -236,8 +199,8 @@ class SubscribeResponseConformanceIT {
     @Test
     @DisplayName("[MQTT-3.8.4-5] one return code per filter: the granted QoS, never above the request, or 0x80")
     void oneCodePerFilter() {
-        startBroker(c -> c.authorizer(DENY_SOME));
-        RawClient sub = connected("sub");
+        broker.start(c -> c.authorizer(DENY_SOME));
+        RawClient sub = broker.rawConnected("sub", true);
         Entry[] entries = {e("f/0", 0), e("f/1", 1), e("f/2", 2), e(DENIED_PREFIX + "a", 2), e("f/+", 1),
             e("f/#", 0), e(DENIED_PREFIX + "b", 0), e("g", 2)};
         sub.send(subscribe(77, entries));
@@ -256,14 +219,14 @@ class SubscribeResponseConformanceIT {
     @ValueSource(ints = {0, 1, 2})
     @DisplayName("[MQTT-3.8.4-6] delivery at min(published QoS, granted QoS), one copy each")
     void deliveryAtMinimumQos(int published) {
-        startBroker();
-        RawClient sub = connected("sub");
+        broker.start();
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("m/0", 0), e("m/1", 1), e("m/2", 2), e(MARKER, 0)));
         expectSubAck(sub, 1, 0, 1, 2, 0);
-        RawClient pub = connected("pub");
-        publishCompleted(pub, "m/0", published, 1, "p");
-        publishCompleted(pub, "m/1", published, 2, "p");
-        publishCompleted(pub, "m/2", published, 3, "p");
+        RawClient pub = broker.rawConnected("pub", true);
+        pub.publishAndComplete("m/0", published, false, 1, "p");
+        pub.publishAndComplete("m/1", published, false, 2, "p");
+        pub.publishAndComplete("m/2", published, false, 3, "p");
         sendMarker(pub);
         List<RawPacket> got = publishesUntilMarker(sub);
         // Starling never duplicates, so exactly one copy is expected even where pub 1 / granted 0 would allow two.
@@ -276,15 +239,15 @@ class SubscribeResponseConformanceIT {
     @Test
     @DisplayName("[MQTT-3.9.3-1] mixed list (granted, denied by the authorizer): SUBACK code i belongs to filter i")
     void codesInFilterOrder() {
-        startBroker(c -> c.authorizer(DENY_SOME));
-        RawClient sub = connected("sub");
+        broker.start(c -> c.authorizer(DENY_SOME));
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(0x0A0B, e("ok/1", 1), e(DENIED_PREFIX + "x", 2), e("ok/2", 0), e(DENIED_PREFIX + "y", 0),
                 e("ok/3", 2), e(MARKER, 0)));
         expectSubAck(sub, 0x0A0B, 0x01, 0x80, 0x00, 0x80, 0x02, 0x00);
 
-        RawClient pub = connected("pub");
+        RawClient pub = broker.rawConnected("pub", true);
         for (String topic : List.of("ok/1", DENIED_PREFIX + "x", "ok/2", DENIED_PREFIX + "y", "ok/3")) {
-            publishCompleted(pub, topic, 2, 1, topic);
+            pub.publishAndComplete(topic, 2, false, 1, topic);
         }
         sendMarker(pub);
         List<RawPacket> got = publishesUntilMarker(sub);
@@ -295,8 +258,8 @@ class SubscribeResponseConformanceIT {
     @Test
     @DisplayName("[MQTT-3.9.3-2] every SUBACK return code is 0x00, 0x01, 0x02 or 0x80 (grants, authorizer and wildcard refusals)")
     void returnCodesInAllowedSet() {
-        startBroker(c -> c.authorizer(DENY_SOME).wildcardSubscriptions(false));
-        RawClient sub = connected("sub");
+        broker.start(c -> c.authorizer(DENY_SOME).wildcardSubscriptions(false));
+        RawClient sub = broker.rawConnected("sub", true);
         List<Integer> seen = new ArrayList<>();
         int id = 1;
         for (String filter : List.of("plain", DENIED_PREFIX + "p", "w/+", "#", DENIED_PREFIX + "#")) {

@@ -2,6 +2,7 @@ package io.starling.mqtt.netty.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
@@ -85,8 +86,8 @@ final class SubscriptionWireSupport {
     }
 
     /** A clean-session client subscribed to {@code filter} at {@code qos} and to {@link #MARKER} at QoS 0. */
-    static RawClient subscriber(int port, String clientId, String filter, int qos) {
-        RawClient c = RawClient.connected(port, clientId, true);
+    static RawClient subscriber(BrokerExtension broker, String clientId, String filter, int qos) {
+        RawClient c = broker.rawConnected(clientId, true);
         c.send(subscribe(1, e(filter, qos), e(MARKER, 0)));
         expectSubAck(c, 1, qos, 0);
         return c;
@@ -141,11 +142,6 @@ final class SubscriptionWireSupport {
 
     /** The connection answers a PINGREQ with exactly {@code D0 00}: it is open and served. */
     static void assertAlive(RawClient client) {
-        client.send(Bytes.pingreq());
-        assertThat(client.read().hex()).as("PINGRESP").isEqualTo("D0 ");
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        client.pingAndExpectPingResp("PINGRESP");
     }
 }

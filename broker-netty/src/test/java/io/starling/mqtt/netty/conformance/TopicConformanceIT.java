@@ -9,26 +9,24 @@ import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.sendMar
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscribe;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscriber;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.topics;
-import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
-import io.starling.mqtt.netty.StarlingBroker;
 import io.starling.mqtt.netty.conformance.SubscriptionWireSupport.Entry;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import io.starling.mqtt.topic.TopicName;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,33 +38,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(30)
 class TopicConformanceIT {
-    private StarlingBroker broker;
-    private int port;
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
     private int clientCount;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-        port = broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
 
     private RawClient connected(String prefix) {
-        RawClient c = RawClient.connected(port, prefix + "-" + (++clientCount), true);
-        clients.add(c);
-        return c;
+        return broker.rawConnected(prefix + "-" + (++clientCount), true);
     }
 
     /** Subscribes a fresh client to {@code filter}, publishes {@code published} in order, returns what arrived. */
     private List<String> delivered(String filter, String... published) {
-        RawClient sub = subscriber(port, "sub-" + (++clientCount), filter, 0);
-        clients.add(sub);
+        RawClient sub = subscriber(broker, "sub-" + (++clientCount), filter, 0);
         RawClient pub = connected("pub");
         for (String topic : published) {
             pub.send(Bytes.publish(topic, 0, 0, "m"));
@@ -84,6 +66,17 @@ class TopicConformanceIT {
         assertAlive(bystander);
     }
 
+    /** {@code packetHex} from a connected client closes that connection; a '#' subscriber receives nothing of it. */
+    private void assertClosedAndNothingRouted(String what, String clientPrefix, String packetHex) {
+        RawClient all = subscriber(broker, "all", "#", 0);
+        RawClient c = connected(clientPrefix);
+        c.send(Bytes.hex(packetHex));
+        c.expectClosed();
+        RawClient pub = connected("pub");
+        sendMarker(pub);
+        assertThat(publishesUntilMarker(all)).as(what + ": nothing routed").isEmpty();
+    }
+
     private static String hex(byte[] bytes) {
         return HexFormat.of().withUpperCase().formatHex(bytes);
     }
@@ -94,8 +87,7 @@ class TopicConformanceIT {
     @ValueSource(strings = {"a/+", "a/#", "+", "#", "sport+", "a/b#", "+/x"})
     @DisplayName("[MQTT-4.7.1-1] a PUBLISH topic name with a wildcard character: closed without PUBACK, not delivered")
     void wildcardInTopicNameCloses(String topic) {
-        RawClient all = subscriber(port, "all", "#", 1);
-        clients.add(all);
+        RawClient all = subscriber(broker, "all", "#", 1);
         RawClient c = connected("wild");
         c.send(Bytes.publish(topic, 1, 1, "w"));
         c.expectClosed();
@@ -108,8 +100,7 @@ class TopicConformanceIT {
     @ValueSource(strings = {"will/+", "will/#", "#"})
     @DisplayName("[MQTT-4.7.1-1] a Will Topic with a wildcard makes the CONNECT invalid: closed without CONNACK")
     void wildcardInWillTopicCloses(String willTopic) {
-        RawClient c = new RawClient(port);
-        clients.add(c);
+        RawClient c = broker.raw();
         c.send(Bytes.connectWithWill("willwild", true, 0, willTopic, utf8("x"), 0, false));
         c.expectClosed();
         assertAlive(connected("bystander"));
@@ -121,10 +112,8 @@ class TopicConformanceIT {
         RawClient pub = connected("pub");
         pub.send(Bytes.publish("a/retained", 1, true, false, 1, utf8("r")));
         pub.expect(0x40);
-        RawClient plus = subscriber(port, "plus", "a/+", 1);
-        RawClient hash = subscriber(port, "hash", "#", 1);
-        clients.add(plus);
-        clients.add(hash);
+        RawClient plus = subscriber(broker, "plus", "a/+", 1);
+        RawClient hash = subscriber(broker, "hash", "#", 1);
         pub.send(Bytes.publish("a/live", 0, 0, "l"));
         sendMarker(pub);
         List<RawPacket> viaPlus = publishesUntilMarker(plus);
@@ -190,14 +179,7 @@ class TopicConformanceIT {
         "UNSUBSCRIBE valid then empty filter, A2 07 0001 0001 61 0000"})
     @DisplayName("[MQTT-4.7.3-1] zero-length topic name or filter: closed (Starling's strict choice, no SUBACK 0x80)")
     void zeroLengthTopicCloses(String what, String packetHex) {
-        RawClient all = subscriber(port, "all", "#", 0);
-        clients.add(all);
-        RawClient c = connected("empty");
-        c.send(Bytes.hex(packetHex));
-        c.expectClosed();
-        RawClient pub = connected("pub");
-        sendMarker(pub);
-        assertThat(publishesUntilMarker(all)).as(what + ": nothing routed").isEmpty();
+        assertClosedAndNothingRouted(what, "empty", packetHex);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -209,14 +191,7 @@ class TopicConformanceIT {
         "UNSUBSCRIBE filter a<NUL>b, A2 07 0001 0003 610062"})
     @DisplayName("[MQTT-4.7.3-2] U+0000 in a topic name or filter: closed")
     void nulInTopicCloses(String what, String packetHex) {
-        RawClient all = subscriber(port, "all", "#", 0);
-        clients.add(all);
-        RawClient c = connected("nul");
-        c.send(Bytes.hex(packetHex));
-        c.expectClosed();
-        RawClient pub = connected("pub");
-        sendMarker(pub);
-        assertThat(publishesUntilMarker(all)).as(what + ": nothing routed").isEmpty();
+        assertClosedAndNothingRouted(what, "nul", packetHex);
     }
 
     @ParameterizedTest(name = "{0}")

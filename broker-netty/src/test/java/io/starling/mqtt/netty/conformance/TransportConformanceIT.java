@@ -2,7 +2,7 @@ package io.starling.mqtt.netty.conformance;
 
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.e;
 import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.subscribe;
-import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.utf8;
+import static io.starling.mqtt.netty.support.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
@@ -11,8 +11,8 @@ import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
-import io.starling.mqtt.netty.support.Paho;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
 import java.io.IOException;
@@ -36,11 +36,10 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Section 7: no bridging (so [MQTT-7.0.0-1] does not apply), interoperability with a stock client in its default
@@ -48,26 +47,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class TransportConformanceIT {
-    private StarlingBroker broker;
-    private int port;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-        port = broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient track(RawClient c) {
-        clients.add(c);
-        return c;
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
 
     // ---- [MQTT-7.0.0-1] ----
 
@@ -124,14 +105,13 @@ class TransportConformanceIT {
 
         // Serving clients opens no connection except those accepted on the listening port.
         assumeThat(Path.of("/proc/self/fd")).as("Linux /proc needed to list this JVM's sockets").exists();
-        broker.close();
+        broker.stop();
         Set<String> before = ownEstablishedConnections();
-        broker = StarlingBroker.builder().port(0).start();
-        port = broker.port();
-        RawClient sub = track(RawClient.connected(port, "sub", true));
+        broker.start();
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("#", 2)));
         sub.expect(0x90);
-        RawClient pub = track(RawClient.connected(port, "pub", false));
+        RawClient pub = broker.rawConnected("pub", false);
         pub.send(Bytes.publish("bridge/test", 1, true, false, 1, utf8("x")));
         pub.expect(0x40);
         broker.publish(Message.of("in/process", utf8("y"), QoS.AT_LEAST_ONCE, true));
@@ -140,7 +120,7 @@ class TransportConformanceIT {
 
         Set<String> opened = ownEstablishedConnections();
         opened.removeAll(before);
-        String brokerPort = String.valueOf(port);
+        String brokerPort = String.valueOf(broker.port());
         assertThat(opened).as("new connections all end at the broker's port %s", brokerPort)
                 .isNotEmpty()
                 .allMatch(c -> c.startsWith(brokerPort + "->") || c.endsWith("->" + brokerPort));
@@ -225,7 +205,7 @@ class TransportConformanceIT {
         int length = conversation("split-00").length;
         for (int at = 1; at < length; at++) {
             byte[] bytes = conversation(String.format("split-%02d", at % 100));
-            try (RawClient c = new RawClient(port)) {
+            try (RawClient c = new RawClient(broker.port())) {
                 c.send(Arrays.copyOfRange(bytes, 0, at));
                 c.send(Arrays.copyOfRange(bytes, at, bytes.length));
                 expectConversationAnswers(c);
@@ -237,7 +217,7 @@ class TransportConformanceIT {
     @DisplayName("[MQTT-7.1.1-1] over TCP: a conversation sent one byte per write is understood")
     void oneBytePerWrite() {
         byte[] bytes = conversation("trickle");
-        RawClient c = track(new RawClient(port));
+        RawClient c = broker.raw();
         for (byte b : bytes) {
             c.send(new byte[] {b});
         }
@@ -247,10 +227,10 @@ class TransportConformanceIT {
     @Test
     @DisplayName("[MQTT-7.1.1-1] over TCP: ordered and lossless both ways (1000 sequenced messages, a 1 MiB payload intact)")
     void orderedAndLossless() {
-        RawClient sub = track(RawClient.connected(port, "sub", true));
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("seq", 0), e("big", 1)));
         sub.expect(0x90);
-        RawClient pub = track(RawClient.connected(port, "pub", true));
+        RawClient pub = broker.rawConnected("pub", true);
         byte[] big = new byte[1024 * 1024];
         new Random(7).nextBytes(big);
         List<byte[]> burst = new ArrayList<>();

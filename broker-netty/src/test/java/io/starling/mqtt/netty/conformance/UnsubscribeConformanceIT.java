@@ -13,81 +13,52 @@ import static io.starling.mqtt.netty.conformance.SubscriptionWireSupport.unsubsc
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Bytes;
 import io.starling.mqtt.netty.support.RawClient;
 import io.starling.mqtt.netty.support.RawPacket;
-import io.starling.mqtt.session.Session;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** UNSUBSCRIBE and UNSUBACK at the wire (sections 3.10 and 3.11). */
 @Timeout(30)
 class UnsubscribeConformanceIT {
-    private StarlingBroker broker;
-    private int port;
-    private final List<RawClient> clients = new ArrayList<>();
-
-    @BeforeEach
-    void start() {
-        broker = StarlingBroker.builder().port(0).start();
-        port = broker.port();
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(RawClient::close);
-        broker.close();
-    }
-
-    private RawClient connected(String clientId, boolean cleanSession) {
-        RawClient c = RawClient.connected(port, clientId, cleanSession);
-        clients.add(c);
-        return c;
-    }
-
-    private RawClient reconnect(String clientId, boolean expectSessionPresent) {
-        RawClient c = new RawClient(port);
-        clients.add(c);
-        c.send(Bytes.connect(clientId, false, 0));
-        RawPacket connAck = c.expectConnAck(0);
-        assertThat(connAck.body()[0]).as("session present").isEqualTo((byte) (expectSessionPresent ? 1 : 0));
-        return c;
-    }
-
-    /** Waits until the persistent session of {@code clientId} is offline (its connection fully gone). */
-    private void awaitOffline(String clientId) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> {
-            Session s = broker.engine().sessions().get(clientId);
-            return s != null && !s.isConnected();
-        });
-    }
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started();
 
     private static byte[] unsubscribeWithFirstByte(int firstByte, int packetId, String filter) {
         return Bytes.packet(firstByte, Bytes.of().u16(packetId).str(filter).build());
+    }
+
+    /** Publishes "one" at QoS 1 (id 1) and "two" at QoS 2 (id 2) to t, completing the publisher's flows. */
+    private static void publishOneAndTwo(RawClient pub) {
+        pub.send(Bytes.publish("t", 1, 1, "one"));
+        pub.expect(0x40);
+        pub.send(Bytes.publish("t", 2, 2, "two"));
+        pub.expect(0x50);
+        pub.send(Bytes.pubrel(2));
+        pub.expect(0x70);
     }
 
     @ParameterizedTest(name = "first byte 0x{0}")
     @ValueSource(strings = {"A0", "A1", "A3", "A6", "AA", "AF"})
     @DisplayName("[MQTT-3.10.1-1] UNSUBSCRIBE with flags other than 0010: closed, no UNSUBACK, subscription kept (cs=0)")
     void reservedFlagsClose(String firstByteHex) {
-        RawClient c = connected("keeper", false);
+        RawClient c = broker.rawConnected("keeper", false);
         c.send(subscribe(1, e("keep/t", 1), e(MARKER, 0)));
         expectSubAck(c, 1, 1, 0);
         c.send(unsubscribeWithFirstByte(Integer.parseInt(firstByteHex, 16), 2, "keep/t"));
         c.expectClosed();
-        awaitOffline("keeper");
+        broker.awaitOffline("keeper");
 
-        RawClient back = reconnect("keeper", true);
-        RawClient pub = connected("pub", true);
+        RawClient back = broker.rawConnected("keeper", false, true);
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("keep/t", 1, 1, "still subscribed"));
         pub.expect(0x40);
         sendMarker(pub);
@@ -99,13 +70,13 @@ class UnsubscribeConformanceIT {
     @ValueSource(strings = {"6B 2F C3 28", "ED B0 80", "C1 81", "6B FE"})
     @DisplayName("[MQTT-3.10.3-1] UNSUBSCRIBE filter that is not well-formed UTF-8: closed, no UNSUBACK, subscription kept")
     void illFormedUtf8FilterCloses(String filterHex) {
-        RawClient c = connected("keeper", false);
+        RawClient c = broker.rawConnected("keeper", false);
         c.send(subscribe(1, e("keep/t", 1), e(MARKER, 0)));
         expectSubAck(c, 1, 1, 0);
-        RawClient other = connected("other", true);
+        RawClient other = broker.rawConnected("other", true);
         c.send(Bytes.packet(0xA2, Bytes.of().u16(2).str("keep/t").field(Bytes.hex(filterHex)).build()));
         c.expectClosed();
-        awaitOffline("keeper");
+        broker.awaitOffline("keeper");
         assertThat(broker.engine().sessions().get("keeper").subscriptions()).hasSize(2);
         assertAlive(other);
     }
@@ -114,10 +85,10 @@ class UnsubscribeConformanceIT {
     @ValueSource(strings = {"A2 02 00 01", "A2 02 FF FF"})
     @DisplayName("[MQTT-3.10.3-2] UNSUBSCRIBE with a packet id and no filter: closed, no UNSUBACK")
     void emptyPayloadCloses(String packetHex) {
-        RawClient c = connected("empty", true);
+        RawClient c = broker.rawConnected("empty", true);
         c.send(subscribe(1, e("t", 0)));
         expectSubAck(c, 1, 0);
-        RawClient other = connected("other", true);
+        RawClient other = broker.rawConnected("other", true);
         c.send(Bytes.hex(packetHex));
         c.expectClosed();
         assertAlive(other);
@@ -126,10 +97,10 @@ class UnsubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.10.4-1] filters compared literally: UNSUBSCRIBE 'a/b' leaves 'a/+'; UNSUBSCRIBE 'a/+' removes it")
     void literalComparison() {
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("a/+", 1), e("x/#", 0), e(MARKER, 0)));
         expectSubAck(sub, 1, 1, 0, 0);
-        RawClient pub = connected("pub", true);
+        RawClient pub = broker.rawConnected("pub", true);
 
         sub.send(unsubscribe(2, "a/b", "a/#", "+/+", "A/+", "a/+/", "x/+", "x"));
         expectUnsubAck(sub, 2);
@@ -148,13 +119,13 @@ class UnsubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.10.4-2] after the UNSUBACK no message is added for the removed subscription, live or queued (cs=0)")
     void nothingAddedAfterUnsubscribe() {
-        RawClient sub = connected("persist", false);
+        RawClient sub = broker.rawConnected("persist", false);
         sub.send(subscribe(1, e("gone", 1), e("stay", 1), e(MARKER, 0)));
         expectSubAck(sub, 1, 1, 1, 0);
         sub.send(unsubscribe(2, "gone"));
         expectUnsubAck(sub, 2);
 
-        RawClient pub = connected("pub", true);
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("gone", 1, 1, "live-gone"));
         pub.expect(0x40);
         pub.send(Bytes.publish("stay", 1, 2, "live-stay"));
@@ -163,7 +134,7 @@ class UnsubscribeConformanceIT {
         assertThat(topics(publishesUntilMarker(sub))).containsExactly("stay");
 
         sub.close();
-        awaitOffline("persist");
+        broker.awaitOffline("persist");
         pub.send(Bytes.publish("gone", 1, 3, "offline-gone"));
         pub.expect(0x40);
         pub.send(Bytes.publish("stay", 1, 4, "offline-stay"));
@@ -171,7 +142,7 @@ class UnsubscribeConformanceIT {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> broker.engine().sessions().get("persist").queuedCount() == 1);
 
-        RawClient back = reconnect("persist", true);
+        RawClient back = broker.rawConnected("persist", false, true);
         RawPacket queued = back.expectPublish();
         assertThat(queued.topic()).as("only the remaining subscription queued").isEqualTo("stay");
         assertThat(queued.payloadString()).isEqualTo("offline-stay");
@@ -183,16 +154,11 @@ class UnsubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.10.4-3] QoS 1 unacked and QoS 2 at the PUBREL stage before UNSUBSCRIBE: both flows still complete")
     void inflightFlowsCompleteOnSameConnection() {
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("t", 2), e(MARKER, 0)));
         expectSubAck(sub, 1, 2, 0);
-        RawClient pub = connected("pub", true);
-        pub.send(Bytes.publish("t", 1, 1, "one"));
-        pub.expect(0x40);
-        pub.send(Bytes.publish("t", 2, 2, "two"));
-        pub.expect(0x50);
-        pub.send(Bytes.pubrel(2));
-        pub.expect(0x70);
+        RawClient pub = broker.rawConnected("pub", true);
+        publishOneAndTwo(pub);
         pub.send(Bytes.publish("t", 2, 3, "three"));
         pub.expect(0x50);
         pub.send(Bytes.pubrel(3));
@@ -222,16 +188,11 @@ class UnsubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.10.4-3] unacked QoS 1 and QoS 2 at PUBREL stage are re-sent after a cs=0 reconnect following UNSUBSCRIBE")
     void inflightFlowsResentAfterReconnect() {
-        RawClient sub = connected("persist", false);
+        RawClient sub = broker.rawConnected("persist", false);
         sub.send(subscribe(1, e("t", 2)));
         expectSubAck(sub, 1, 2);
-        RawClient pub = connected("pub", true);
-        pub.send(Bytes.publish("t", 1, 1, "one"));
-        pub.expect(0x40);
-        pub.send(Bytes.publish("t", 2, 2, "two"));
-        pub.expect(0x50);
-        pub.send(Bytes.pubrel(2));
-        pub.expect(0x70);
+        RawClient pub = broker.rawConnected("pub", true);
+        publishOneAndTwo(pub);
 
         RawPacket one = sub.expectPublish();
         RawPacket two = sub.expectPublish();
@@ -240,9 +201,9 @@ class UnsubscribeConformanceIT {
         sub.send(unsubscribe(2, "t"));
         expectUnsubAck(sub, 2);
         sub.close();
-        awaitOffline("persist");
+        broker.awaitOffline("persist");
 
-        RawClient back = reconnect("persist", true);
+        RawClient back = broker.rawConnected("persist", false, true);
         RawPacket resent = back.expectPublish();
         assertThat(resent.topic()).isEqualTo("t");
         assertThat(resent.payloadString()).isEqualTo("one");
@@ -260,7 +221,7 @@ class UnsubscribeConformanceIT {
     @ValueSource(strings = {"0001", "ABCD", "FFFF", "0100"})
     @DisplayName("[MQTT-3.10.4-4] UNSUBSCRIBE is answered by UNSUBACK B0 02 with the request's packet id")
     void unsubAckCarriesPacketId(String idHex) {
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("u", 1)));
         expectSubAck(sub, 1, 1);
         int id = Integer.parseInt(idHex, 16);
@@ -271,7 +232,7 @@ class UnsubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.10.4-5] UNSUBSCRIBE of filters never subscribed is still answered with UNSUBACK")
     void unsubAckWhenNothingRemoved() {
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(unsubscribe(11, "never/subscribed"));
         expectUnsubAck(sub, 11);
         sub.send(unsubscribe(12, "#"), unsubscribe(13, "+/x", "y"));
@@ -283,13 +244,13 @@ class UnsubscribeConformanceIT {
     @Test
     @DisplayName("[MQTT-3.10.4-6] subscribed a, b, c; UNSUBSCRIBE [a, c, zz]: exactly one UNSUBACK, only b still delivers")
     void severalFiltersOneUnsubAck() {
-        RawClient sub = connected("sub", true);
+        RawClient sub = broker.rawConnected("sub", true);
         sub.send(subscribe(1, e("a", 1), e("b", 1), e("c", 1), e(MARKER, 0)));
         expectSubAck(sub, 1, 1, 1, 1, 0);
         sub.send(unsubscribe(0x0203, "a", "c", "zz"));
         expectUnsubAck(sub, 0x0203);
 
-        RawClient pub = connected("pub", true);
+        RawClient pub = broker.rawConnected("pub", true);
         pub.send(Bytes.publish("a", 0, 0, "a"), Bytes.publish("c", 0, 0, "c"), Bytes.publish("b", 0, 0, "b"));
         sendMarker(pub);
         // publishesUntilMarker fails on anything but PUBLISH/PUBREL, so a second UNSUBACK would fail here.

@@ -26,15 +26,22 @@ final class ChildProcess implements AutoCloseable {
         this.err = err;
     }
 
-    /** Starts {@code command} with stdout and stderr in {@code dir/name.out} and {@code dir/name.err}. */
+    /**
+     * Starts {@code command} with stdout and stderr in {@code dir/name-N.out} and {@code dir/name-N.err}, N the first
+     * number from 1 whose files do not exist yet (so every process of a test keeps its own output).
+     */
     static ChildProcess start(Path dir, String name, List<String> command) {
         return start(dir, name, command, null);
     }
 
     /** As {@link #start(Path, String, List)}, with stdin read from {@code stdin} when it is not null. */
     static ChildProcess start(Path dir, String name, List<String> command, Path stdin) {
-        Path out = dir.resolve(name + ".out");
-        Path err = dir.resolve(name + ".err");
+        int n = 1;
+        while (Files.exists(dir.resolve(name + "-" + n + ".out"))) {
+            n++;
+        }
+        Path out = dir.resolve(name + "-" + n + ".out");
+        Path err = dir.resolve(name + "-" + n + ".err");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());

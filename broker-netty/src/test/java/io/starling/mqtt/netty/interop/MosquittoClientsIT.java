@@ -5,25 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Paho;
 import io.starling.mqtt.netty.support.Paho.Received;
-import io.starling.mqtt.session.Session;
-import io.starling.mqtt.topic.TopicName;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,10 +42,8 @@ class MosquittoClientsIT {
     @TempDir
     Path dir;
 
-    private StarlingBroker broker;
-    private final List<ChildProcess> processes = new ArrayList<>();
-    private final List<Paho.Client> pahoClients = new ArrayList<>();
-    private int started;
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started(c -> c.host(HOST));
 
     @BeforeAll
     static void requireMosquittoClients() {
@@ -57,25 +51,6 @@ class MosquittoClientsIT {
                 "mosquitto_sub not installed: apt-get install mosquitto-clients");
         Assumptions.assumeTrue(Files.isExecutable(MOSQUITTO_PUB),
                 "mosquitto_pub not installed: apt-get install mosquitto-clients");
-    }
-
-    @BeforeEach
-    void startBroker() {
-        broker = StarlingBroker.builder().host(HOST).port(0).start();
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        try {
-            for (ChildProcess p : processes) {
-                p.close();
-            }
-            for (Paho.Client c : pahoClients) {
-                c.close();
-            }
-        } finally {
-            broker.close();
-        }
     }
 
     // ---- helpers ----
@@ -94,9 +69,7 @@ class MosquittoClientsIT {
     }
 
     private ChildProcess start(String name, List<String> command, Path stdin) {
-        ChildProcess p = ChildProcess.start(dir, name + "-" + (++started), command, stdin);
-        processes.add(p);
-        return p;
+        return broker.track(ChildProcess.start(dir, name, command, stdin));
     }
 
     /** Runs mosquitto_pub to completion and asserts it exited 0. */
@@ -106,38 +79,16 @@ class MosquittoClientsIT {
         assertThat(code).as("mosquitto_pub exit code\n%s", pub.describe()).isZero();
     }
 
-    /** True when {@code clientId}'s session is connected and the index routes {@code topic} to it. */
-    private boolean routesTo(String clientId, String topic) {
-        Session session = broker.engine().sessions().get(clientId);
-        if (session == null || !session.isConnected()) {
-            return false;
-        }
-        AtomicBoolean found = new AtomicBoolean();
-        broker.engine().index().match(TopicName.of(topic), (subscriber, qos) -> {
-            if (subscriber == session) {
-                found.set(true);
-            }
-        });
-        return found.get();
-    }
-
     /** Waits until mosquitto_sub with {@code clientId} has connected and its subscription matches {@code topic}. */
     private void awaitSubscribed(ChildProcess process, String clientId, String topic) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .failFast("mosquitto client ended early", () -> !process.isAlive())
-                .until(() -> routesTo(clientId, topic));
+        broker.awaitSubscribed(clientId, topic, Duration.ofSeconds(10), process.process(),
+                "mosquitto client ended early");
     }
 
     private List<String> awaitOutput(ChildProcess sub) throws InterruptedException {
         int code = sub.awaitExit(EXIT);
         assertThat(code).as("mosquitto_sub exit code (27 = -W timeout)\n%s", sub.describe()).isZero();
         return sub.stdoutLines();
-    }
-
-    private Paho.Client paho(String clientId) throws Exception {
-        Paho.Client c = Paho.connect(broker.uri(), clientId, true);
-        pahoClients.add(c);
-        return c;
     }
 
     // ---- tests ----
@@ -176,7 +127,7 @@ class MosquittoClientsIT {
         ChildProcess sub = mosquittoSub("-i", "msub", "-q", "2", "-t", "interop/java/#", "-C", "3");
         awaitSubscribed(sub, "msub", "interop/java/x");
 
-        Paho.Client pub = paho("java-pub");
+        Paho.Client pub = broker.paho("java-pub", true);
         pub.publish("interop/java/paho1", "from paho qos1", 1, false);
         pub.publish("interop/java/paho2", "from paho qos2", 2, false);
         broker.publish(Message.of("interop/java/app", "from the application".getBytes(StandardCharsets.UTF_8),
@@ -191,7 +142,7 @@ class MosquittoClientsIT {
     @Test
     @DisplayName("mosquitto_pub -l -q 2 (one message per stdin line) -> Paho Java subscriber gets every line at QoS 2, in order")
     void mosquittoPubLinesToPaho() throws Exception {
-        Paho.Client sub = paho("java-sub");
+        Paho.Client sub = broker.paho("java-sub", true);
         sub.subscribe("interop/lines", 2);
         Path input = dir.resolve("lines.txt");
         Files.writeString(input, "line one\nline two\nline three\n", StandardCharsets.UTF_8);
@@ -231,10 +182,7 @@ class MosquittoClientsIT {
         // -E: subscribe, then DISCONNECT once SUBACK arrives; the session stays.
         ChildProcess first = mosquittoSub("-c", "-i", "durable", "-q", "1", "-t", "interop/durable", "-E");
         assertThat(first.awaitExit(EXIT)).as(first.describe()).isZero();
-        await().atMost(Duration.ofSeconds(5)).ignoreExceptions().until(() -> {
-            Session s = broker.engine().sessions().get("durable");
-            return s != null && !s.isConnected();
-        });
+        broker.awaitOffline("durable");
 
         mosquittoPub("-q", "0", "-t", "interop/durable", "-m", "qos0 not queued");
         mosquittoPub("-q", "1", "-t", "interop/durable", "-m", "queued qos1");
@@ -251,7 +199,7 @@ class MosquittoClientsIT {
     @Test
     @DisplayName("[MQTT-3.1.2-8] [MQTT-3.14.4-3] mosquitto_sub --will-topic: no will after its DISCONNECT, will published when it is killed")
     void willOfKilledMosquittoSub() throws Exception {
-        Paho.Client javaWatcher = paho("java-watcher");
+        Paho.Client javaWatcher = broker.paho("java-watcher", true);
         javaWatcher.subscribe("interop/will/#", 2);
         ChildProcess watcher = mosquittoSub("-i", "watcher", "-q", "1", "-t", "interop/will/#", "-C", "1");
         awaitSubscribed(watcher, "watcher", "interop/will/x");

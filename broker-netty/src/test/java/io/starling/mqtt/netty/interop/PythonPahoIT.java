@@ -1,13 +1,10 @@
 package io.starling.mqtt.netty.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.netty.support.BrokerExtension;
 import io.starling.mqtt.netty.support.Paho;
 import io.starling.mqtt.netty.support.Paho.Received;
-import io.starling.mqtt.session.Session;
-import io.starling.mqtt.topic.TopicName;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,14 +15,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -70,10 +65,8 @@ class PythonPahoIT {
     @TempDir
     Path dir;
 
-    private StarlingBroker broker;
-    private final List<ChildProcess> processes = new ArrayList<>();
-    private final List<Paho.Client> pahoClients = new ArrayList<>();
-    private int started;
+    @RegisterExtension
+    final BrokerExtension broker = BrokerExtension.started(c -> c.host(HOST));
 
     @BeforeAll
     static void requirePythonPaho() throws Exception {
@@ -90,33 +83,12 @@ class PythonPahoIT {
         assertThat(CLIENT1).as("the example script").isRegularFile();
     }
 
-    @BeforeEach
-    void startBroker() {
-        broker = StarlingBroker.builder().host(HOST).port(0).start();
-    }
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        try {
-            for (ChildProcess p : processes) {
-                p.close();
-            }
-            for (Paho.Client c : pahoClients) {
-                c.close();
-            }
-        } finally {
-            broker.close();
-        }
-    }
-
     // ---- helpers ----
 
     private ChildProcess python(String name, String... args) {
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-u"));
         command.addAll(List.of(args));
-        ChildProcess p = ChildProcess.start(dir, name + "-" + (++started), command);
-        processes.add(p);
-        return p;
+        return broker.track(ChildProcess.start(dir, name, command));
     }
 
     private ChildProcess client1(String... extra) {
@@ -134,27 +106,8 @@ class PythonPahoIT {
     }
 
     private void awaitSubscribed(ChildProcess process, String clientId, String topic) {
-        await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-                .failFast("python client ended early", () -> !process.isAlive())
-                .until(() -> {
-                    Session session = broker.engine().sessions().get(clientId);
-                    if (session == null || !session.isConnected()) {
-                        return false;
-                    }
-                    AtomicBoolean routed = new AtomicBoolean();
-                    broker.engine().index().match(TopicName.of(topic), (subscriber, qos) -> {
-                        if (subscriber == session) {
-                            routed.set(true);
-                        }
-                    });
-                    return routed.get();
-                });
-    }
-
-    private Paho.Client paho(String clientId) throws Exception {
-        Paho.Client c = Paho.connect(broker.uri(), clientId, true);
-        pahoClients.add(c);
-        return c;
+        broker.awaitSubscribed(clientId, topic, Duration.ofSeconds(15), process.process(),
+                "python client ended early");
     }
 
     // ---- tests ----
@@ -165,7 +118,7 @@ class PythonPahoIT {
         ChildProcess client1 = client1();
         awaitSubscribed(client1, "client1", "topic/1");
 
-        paho("publisher").publish("topic/1", "Hello World", 0, false);
+        broker.paho("publisher", true).publish("topic/1", "Hello World", 0, false);
 
         assertThat(client1.awaitExit(EXIT)).as("client1.py exit code\n%s", client1.describe()).isZero();
         assertThat(client1.stdoutLines()).containsExactly("topic/1 Hello World");
@@ -199,7 +152,7 @@ class PythonPahoIT {
     @Test
     @DisplayName("Python paho publishes at QoS 1 and 2; a Paho Java subscriber (QoS 2) gets both at those QoS, in order")
     void pythonPublishesQos1And2ToPahoJava() throws Exception {
-        Paho.Client sub = paho("java-sub");
+        Paho.Client sub = broker.paho("java-sub", true);
         sub.subscribe("py/#", 2);
 
         pythonPublish("py-pub", "py/data", "1", "at least once", "2", "exactly once");
@@ -243,7 +196,7 @@ class PythonPahoIT {
         assertThat(waiting.stderr()).contains("received 0 of 1 message(s) on topic/1 within 1 s");
 
         int port = broker.port();
-        broker.close();
+        broker.stop();
         ChildProcess refused = python("client1", CLIENT1.toString(), HOST, String.valueOf(port), "--timeout", "5");
         assertThat(refused.awaitExit(EXIT)).as(refused.describe()).isEqualTo(1);
         assertThat(refused.stderr()).startsWith("client1: cannot connect to " + HOST + ":" + port);

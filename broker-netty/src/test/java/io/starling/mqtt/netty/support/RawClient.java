@@ -45,6 +45,14 @@ public final class RawClient implements AutoCloseable {
         return client;
     }
 
+    /** Opens a connection and completes a CONNECT (keep alive 0) answered by exactly {@code 20 02 0sp 00}. */
+    public static RawClient connected(int port, String clientId, boolean cleanSession, boolean sessionPresent) {
+        RawClient client = new RawClient(port);
+        client.send(Bytes.connect(clientId, cleanSession, 0));
+        client.expectConnAck(sessionPresent, 0);
+        return client;
+    }
+
     public RawClient send(byte[]... packets) {
         try {
             for (byte[] p : packets) {
@@ -114,6 +122,58 @@ public final class RawClient implements AutoCloseable {
         return p;
     }
 
+    /** Reads the next packet and asserts it is exactly {@code 20 02 <sessionPresent> <returnCode>}. */
+    public RawPacket expectConnAck(boolean sessionPresent, int returnCode) {
+        RawPacket p = read();
+        assertThat(p.hex()).as("CONNACK bytes")
+                .isEqualTo(String.format("20 %02X%02X", sessionPresent ? 1 : 0, returnCode));
+        return p;
+    }
+
+    /** SUBSCRIBE with one filter, answered by exactly {@code 90 03 <id> <qos>}: the requested QoS is granted. */
+    public RawPacket subscribe(int packetId, String filter, int qos) {
+        send(Bytes.subscribe(packetId, filter, qos));
+        RawPacket ack = expect(0x90);
+        assertThat(ack.hex()).as("SUBACK").isEqualTo(String.format("90 %04X%02X", packetId, qos));
+        return ack;
+    }
+
+    /** Reads the next packet and asserts it is exactly {@code <firstByte> 02 <packetId>} (an ack or UNSUBACK). */
+    public RawPacket expectAck(int firstByte, int packetId) {
+        RawPacket p = expect(firstByte);
+        assertThat(p.hex()).as("bytes of " + p).isEqualTo(String.format("%02X %04X", firstByte, packetId));
+        return p;
+    }
+
+    /**
+     * Sends a PUBLISH (DUP 0) and completes the publisher's side of its flow, each answer exactly {@code <type> 02
+     * <packetId>}: PUBACK for QoS 1; PUBREC, PUBREL, PUBCOMP for QoS 2; nothing is read for QoS 0.
+     */
+    public void publishAndComplete(String topic, int qos, boolean retain, int packetId, String payload) {
+        send(Bytes.publish(topic, qos, retain, false, packetId, Bytes.utf8(payload)));
+        if (qos == 1) {
+            expectAck(0x40, packetId);
+        } else if (qos == 2) {
+            expectAck(0x50, packetId);
+            send(Bytes.pubrel(packetId));
+            expectAck(0x70, packetId);
+        }
+    }
+
+    /**
+     * Sends PINGREQ and asserts the next packet is exactly PINGRESP {@code D0 00}: the connection is open and
+     * served, and nothing was pending for it before the PINGRESP.
+     */
+    public void pingAndExpectPingResp(String description) {
+        send(Bytes.pingreq());
+        assertThat(read().hex()).as(description).isEqualTo("D0 ");
+    }
+
+    /** {@link #pingAndExpectPingResp} for "no message before the PINGRESP". */
+    public void assertNothingDelivered() {
+        pingAndExpectPingResp("no message before the PINGRESP");
+    }
+
     public RawPacket expect(int firstByte) {
         RawPacket p = read();
         assertThat(p.firstByte()).as("first byte of " + p).isEqualTo(firstByte);
@@ -166,6 +226,16 @@ public final class RawClient implements AutoCloseable {
         } catch (IOException e) {
             fail("read failed: " + e);
         }
+    }
+
+    /**
+     * Sends DISCONNECT and asserts the server closes the connection (a session is detached before that close), then
+     * closes this side too.
+     */
+    public void disconnect() {
+        send(Bytes.disconnect());
+        expectClosed();
+        close();
     }
 
     /** Drops the TCP connection without DISCONNECT. */
