@@ -26,6 +26,7 @@ public final class BrokerConfig {
     private final Authorizer authorizer;
     private final UnauthorizedPublishPolicy unauthorizedPublishPolicy;
     private final boolean nativeTransport;
+    private final int ioThreads;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -43,6 +44,7 @@ public final class BrokerConfig {
         this.authorizer = b.authorizer;
         this.unauthorizedPublishPolicy = b.unauthorizedPublishPolicy;
         this.nativeTransport = b.nativeTransport;
+        this.ioThreads = b.ioThreads;
     }
 
     public static Builder builder() {
@@ -70,6 +72,7 @@ public final class BrokerConfig {
         b.authorizer = authorizer;
         b.unauthorizedPublishPolicy = unauthorizedPublishPolicy;
         b.nativeTransport = nativeTransport;
+        b.ioThreads = ioThreads;
         return b;
     }
 
@@ -144,6 +147,11 @@ public final class BrokerConfig {
         return nativeTransport;
     }
 
+    /** Event-loop threads serving connections; default: the number of available processors. */
+    public int ioThreads() {
+        return ioThreads;
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[host=" + host + ", port=" + port + ", maxPacketSize=" + maxPacketSize
@@ -151,7 +159,7 @@ public final class BrokerConfig {
                 + ", connectTimeout=" + connectTimeout + ", maxInflight=" + maxInflight
                 + ", maxQueuedMessages=" + maxQueuedMessages + ", queueOverflowPolicy=" + queueOverflowPolicy
                 + ", queueQos0WhenOffline=" + queueQos0WhenOffline + ", wildcardSubscriptions=" + wildcardSubscriptions
-                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + "]";
+                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + ", ioThreads=" + ioThreads + "]";
     }
 
     /** Collects settings; {@link #build()} checks them together. */
@@ -171,6 +179,7 @@ public final class BrokerConfig {
         private Authorizer authorizer = Authorizer.ALLOW_ALL;
         private UnauthorizedPublishPolicy unauthorizedPublishPolicy = UnauthorizedPublishPolicy.ACKNOWLEDGE_AND_DROP;
         private boolean nativeTransport = true;
+        private int ioThreads = Runtime.getRuntime().availableProcessors();
 
         private Builder() {}
 
@@ -249,6 +258,11 @@ public final class BrokerConfig {
             return this;
         }
 
+        public Builder ioThreads(int value) {
+            this.ioThreads = value;
+            return this;
+        }
+
         public BrokerConfig build() {
             require(port >= 0 && port <= 65_535, "port must be 0..65535, was " + port);
             require(maxPacketSize >= 64 && maxPacketSize <= PROTOCOL_MAX_PACKET_SIZE,
@@ -259,6 +273,7 @@ public final class BrokerConfig {
             require(maxInflight >= 1 && maxInflight <= 65_535, "maxInflight must be 1..65535, was " + maxInflight);
             require(maxQueuedMessages >= 0, "maxQueuedMessages must be >= 0, was " + maxQueuedMessages);
             require(!host.isBlank(), "host must not be blank");
+            require(ioThreads >= 1 && ioThreads <= 1024, "ioThreads must be 1..1024, was " + ioThreads);
             return new BrokerConfig(this);
         }
 

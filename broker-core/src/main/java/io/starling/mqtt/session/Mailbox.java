@@ -1,5 +1,6 @@
 package io.starling.mqtt.session;
 
+import io.starling.mqtt.spi.OwnerExecutor;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -33,6 +34,14 @@ final class Mailbox {
     /** Changes the owner; only called by a task of this mailbox, so no task runs on the old owner afterwards. */
     void moveTo(Executor newOwner) {
         this.executor = newOwner;
+    }
+
+    /**
+     * True when the caller is the owner thread and no task is waiting: running now keeps the order that a
+     * submitted task would have, without the hop.
+     */
+    boolean canRunInline() {
+        return executor instanceof OwnerExecutor owner && owner.inOwnerThread() && !scheduled.get();
     }
 
     void submit(Runnable task) {

@@ -81,7 +81,11 @@ public final class Session implements Subscriber {
 
     @Override
     public void deliver(Message message, QoS qos) {
-        mailbox.submit(() -> enqueue(message, qos));
+        if (mailbox.canRunInline()) {
+            enqueue(message, qos);
+        } else {
+            mailbox.submit(() -> enqueue(message, qos));
+        }
     }
 
     /** Sends or queues one message; on the owner executor. */

@@ -102,6 +102,7 @@ class StandaloneBrokerTest {
                 wildcard_subscriptions = false
                 unauthorized_publish_policy = DISCONNECT
                 native_transport = false
+                io_threads = 3
                 """);
         BrokerConfig c = parse("--config", config.toString());
         assertThat(c.host()).isEqualTo("0.0.0.0");
@@ -117,6 +118,7 @@ class StandaloneBrokerTest {
         assertThat(c.wildcardSubscriptions()).isFalse();
         assertThat(c.unauthorizedPublishPolicy()).isEqualTo(UnauthorizedPublishPolicy.DISCONNECT);
         assertThat(c.nativeTransport()).isFalse();
+        assertThat(c.ioThreads()).isEqualTo(3);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.engine.BrokerEngine;
+import io.starling.mqtt.netty.channel.LoopExecutor;
 import io.starling.mqtt.netty.channel.MqttInboundHandler;
 import io.starling.mqtt.netty.codec.MqttEncoder;
 import io.starling.mqtt.netty.codec.MqttFrameDecoder;
@@ -19,6 +20,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
 
     private final BrokerEngine engine;
     private final ChannelGroup channels;
+    private final LoopExecutor.Registry executors = new LoopExecutor.Registry();
 
     public MqttChannelInitializer(BrokerEngine engine, ChannelGroup channels) {
         this.engine = engine;
@@ -34,6 +36,6 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
         p.addLast(FRAME_DECODER, new MqttFrameDecoder(config.maxPacketSize()));
         p.addLast(ENCODER, MqttEncoder.INSTANCE);
         p.addLast(IDLE_TIMEOUT, idle);
-        p.addLast(INBOUND, new MqttInboundHandler(engine, idle));
+        p.addLast(INBOUND, new MqttInboundHandler(engine, idle, executors));
     }
 }

@@ -77,7 +77,7 @@ public final class StarlingBroker implements MqttBroker {
             boolean epoll = config.nativeTransport() && Epoll.isAvailable();
             IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("starling-" + id + "-accept"), io);
-            workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("starling-" + id + "-io"), io);
+            workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("starling-" + id + "-io"), io);
             channels = new DefaultChannelGroup("starling-" + id, GlobalEventExecutor.INSTANCE);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptor, workers)

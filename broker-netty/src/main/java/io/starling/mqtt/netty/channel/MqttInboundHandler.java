@@ -21,16 +21,19 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
 
     private final BrokerEngine engine;
     private final IdleTimeoutHandler idleTimeout;
+    private final LoopExecutor.Registry executors;
     private Connection connection;
 
-    public MqttInboundHandler(BrokerEngine engine, IdleTimeoutHandler idleTimeout) {
+    public MqttInboundHandler(BrokerEngine engine, IdleTimeoutHandler idleTimeout, LoopExecutor.Registry executors) {
         this.engine = engine;
         this.idleTimeout = idleTimeout;
+        this.executors = executors;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        connection = engine.newConnection(new NettyClientChannel(ctx.channel(), idleTimeout));
+        connection = engine.newConnection(new NettyClientChannel(ctx.channel(), idleTimeout,
+                executors.of(ctx.channel().eventLoop())));
         super.channelActive(ctx);
     }
 

@@ -19,8 +19,11 @@ public final class NettyClientChannel implements ClientChannel {
     private final Runnable flushTask = this::flushNow;
     private boolean flushScheduled;
 
-    public NettyClientChannel(Channel channel, IdleTimeoutHandler idleTimeout) {
+    private final LoopExecutor executor;
+
+    public NettyClientChannel(Channel channel, IdleTimeoutHandler idleTimeout, LoopExecutor executor) {
         this.channel = channel;
+        this.executor = executor;
         this.idleTimeout = idleTimeout;
         this.remoteAddress = describe(channel.remoteAddress());
     }
@@ -53,7 +56,7 @@ public final class NettyClientChannel implements ClientChannel {
 
     @Override
     public Executor executor() {
-        return channel.eventLoop();
+        return executor;
     }
 
     @Override
