@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Load benchmark of issue 3: Starling, HiveMQ CE, Moquette, Mosquitto and a byte-relay ceiling, one after another
+# on one loopback port, the same scenarios against each.
+#
+#   broker-benchmarks/run.sh quick|full|smoke [scenario...] [key=value...] [--targets a,b,...] [runner options]
+#
+#   quick  all brokers, short windows (under 5 minutes); writes docs/performance.md and docs/performance/*.png
+#   full   all brokers, 10 s windows (under 25 minutes); writes docs/performance.md and docs/performance/*.png
+#   smoke  Starling and Mosquitto, about a second per scenario (for CI); writes broker-benchmarks/target/perf/smoke/
+#
+# Environment: STARLING_JAR (default broker-examples/target/starling-broker.jar, built when missing),
+# BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"), SKIP_BUILD=1 to reuse target/benchmarks.jar,
+# MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1 p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency
+# connections (default: all).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+cd "$root"
+started=$(date +%s)
+command_line="broker-benchmarks/run.sh $*"
+[ -n "${BROKER_JVM_FLAGS:-}" ] && command_line="BROKER_JVM_FLAGS=\"$BROKER_JVM_FLAGS\" $command_line"
+[ -n "${STARLING_JAR:-}" ] && command_line="STARLING_JAR=$STARLING_JAR $command_line"
+
+mode="${1:-}"
+case "$mode" in
+  quick|full|smoke) shift ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
+
+mvn_cmd="${MVN:-mvn}"
+jvm_flags="${BROKER_JVM_FLAGS:--Xms512m -Xmx512m -XX:+UseG1GC}"
+work="$here/target/perf"
+mkdir -p "$work"
+
+# Which targets: an explicit --targets wins; smoke defaults to Starling plus one peer.
+targets="starling,hivemq,moquette,mosquitto,ceiling"
+[ "$mode" = smoke ] && targets="starling,mosquitto"
+args=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--targets" ] && [ $# -ge 2 ]; then targets="$2"; shift 2; else args+=("$1"); shift; fi
+done
+has() { [[ ",$targets," == *",$1,"* ]]; }
+
+# 1. Build the benchmarks jar, and the Starling jar when it is not there.
+starling_jar="${STARLING_JAR:-broker-examples/target/starling-broker.jar}"
+modules="broker-benchmarks"
+if has starling && [ ! -f "$starling_jar" ]; then
+  if [ -n "${STARLING_JAR:-}" ]; then echo "run.sh: STARLING_JAR=$STARLING_JAR does not exist" >&2; exit 1; fi
+  modules="broker-benchmarks,broker-examples"
+fi
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$here/target/benchmarks.jar" ] || [ "$modules" != broker-benchmarks ]; then
+  echo "building $modules ..."
+  "$mvn_cmd" -B -q -pl "$modules" -am package -DskipTests
+fi
+
+# 2. The peers' class paths, resolved by Maven on demand from their standalone POMs, and their launchers compiled
+#    against them (javac from the JDK that runs the runner). Cached in target/peers/NAME until the POM changes.
+peer_classpath() {
+  local name="$1" main="$2" dir="$here/target/peers/$1"
+  mkdir -p "$dir/classes"
+  if [ ! -s "$dir/classpath.txt" ] || [ "$here/peers/$name/pom.xml" -nt "$dir/classpath.txt" ]; then
+    echo "resolving the $name class path with Maven ..." >&2
+    if ! "$mvn_cmd" -B -q dependency:build-classpath -Dmdep.outputFile="$dir/classpath.txt" \
+        -f "$here/peers/$name/pom.xml" >"$dir/resolve.log" 2>&1; then
+      echo "run.sh: cannot resolve $name (see $dir/resolve.log); it will be reported as not run" >&2
+      rm -f "$dir/classpath.txt"; return 1
+    fi
+  fi
+  if [ ! -f "$dir/classes/$main.class" ] || [ "$here/peers/$name/$main.java" -nt "$dir/classes/$main.class" ]; then
+    javac -nowarn -d "$dir/classes" -cp "$(cat "$dir/classpath.txt")" "$here/peers/$name/$main.java" >&2 || return 1
+  fi
+  echo "$dir/classes:$(cat "$dir/classpath.txt")"
+}
+peer_args=()
+if has hivemq; then cp_h="$(peer_classpath hivemq HiveMqMain)" && peer_args+=(--hivemq-cp "$cp_h") || true; fi
+if has moquette; then cp_m="$(peer_classpath moquette MoquetteMain)" && peer_args+=(--moquette-cp "$cp_m") || true; fi
+if has mosquitto && [ ! -x /usr/sbin/mosquitto ]; then
+  echo "run.sh: /usr/sbin/mosquitto not found (Debian: apt-get install mosquitto); it will be reported as not run" >&2
+fi
+
+# 3. Run. quick and full write the committed report; smoke writes under target/.
+if [ "$mode" = smoke ]; then
+  report=(--report "$work/smoke/performance.md" --charts "$work/smoke/charts")
+else
+  report=(--report "$root/docs/performance.md" --charts "$root/docs/performance")
+fi
+status=0
+java -Xms1g -Xmx2g -XX:+UseParallelGC -Djava.awt.headless=true -Dslf4j.internal.verbosity=ERROR \
+  -cp "$here/target/benchmarks.jar" io.starling.mqtt.benchmarks.runner.Runner "$mode" \
+  --targets "$targets" --starling-jar "$starling_jar" --jvm-flags "$jvm_flags" --work "$work" \
+  --command "$command_line" "${report[@]}" ${peer_args[@]+"${peer_args[@]}"} ${args[@]+"${args[@]}"} || status=$?
+echo "run.sh $mode finished in $(( $(date +%s) - started )) s (build included)"
+exit $status

@@ -1,0 +1,74 @@
+package io.starling.mqtt.benchmarks.load;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The scenarios of issue 3, each run the same way against every broker. */
+public enum Scenario {
+    P2P_QOS0("p2p-qos0", 0, "p2p QoS 0: %s publisher→subscriber pairs on distinct topics, as fast as the broker takes them"),
+    P2P_QOS1("p2p-qos1", 1, "p2p QoS 1: %s pairs, inflight window %s per publisher"),
+    P2P_QOS2("p2p-qos2", 2, "p2p QoS 2: %s pairs, inflight window %s per publisher"),
+    FANOUT_QOS0("fanout-qos0", 0, "fan-out QoS 0: 1 publisher, %s subscribers on one topic"),
+    FANOUT_QOS1("fanout-qos1", 1, "fan-out QoS 1: 1 publisher (window %s), %s subscribers on one topic"),
+    FANIN_QOS1("fanin-qos1", 1, "fan-in QoS 1: %s publishers at %s msg/s each, one subscriber on bench/fanin/#"),
+    WILDCARD("wildcard", -1, "wildcard routing: %s subscribers on distinct filters mixing + and #, %s publishers on random topics, QoS %s"),
+    LATENCY("latency", 1, "latency: p2p QoS 1, %s pairs at %s msg/s offered in total"),
+    CONNECTIONS("connections", 0, "connections: %s idle connections from %s source addresses");
+
+    private final String id;
+    private final int qos;
+    private final String description;
+
+    Scenario(String id, int qos, String description) {
+        this.id = id;
+        this.qos = qos;
+        this.description = description;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The QoS of the scenario's publishes and subscriptions. */
+    public int qos(Params p) {
+        return qos >= 0 ? qos : p.i("wildcard.qos");
+    }
+
+    /** A message scenario measures deliveries; the connections scenario measures connects and memory. */
+    public boolean carriesMessages() {
+        return this != CONNECTIONS;
+    }
+
+    /** Offered at a fixed rate: msg/s only shows whether the broker keeps up; compare CPU and latency. */
+    public boolean fixedRate() {
+        return this == FANIN_QOS1 || this == LATENCY;
+    }
+
+    /** Scenarios the ceiling relay can run: exact topics only, no wildcards. */
+    public boolean exactTopicsOnly() {
+        return this != WILDCARD && this != FANIN_QOS1;
+    }
+
+    public String describe(Params p) {
+        return switch (this) {
+            case P2P_QOS0 -> description.formatted(p.get("p2p.pairs"));
+            case P2P_QOS1, P2P_QOS2 -> description.formatted(p.get("p2p.pairs"), p.get("window"));
+            case FANOUT_QOS0 -> description.formatted(p.get("fanout.subscribers"));
+            case FANOUT_QOS1 -> description.formatted(p.get("window"), p.get("fanout.subscribers"));
+            case FANIN_QOS1 -> description.formatted(p.get("fanin.publishers"), p.get("fanin.rate"));
+            case WILDCARD -> description.formatted(p.get("wildcard.subscribers"), p.get("wildcard.publishers"),
+                    p.get("wildcard.qos"));
+            case LATENCY -> description.formatted(p.get("latency.pairs"), p.get("latency.rate"));
+            case CONNECTIONS -> description.formatted(p.get("connections.count"), p.get("connections.sources"));
+        } + (carriesMessages() ? ", " + p.get("payload") + "-byte payloads" : "");
+    }
+
+    public static Scenario byId(String id) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + id + "'; known: " + ids()));
+    }
+
+    public static List<String> ids() {
+        return Arrays.stream(values()).map(Scenario::id).toList();
+    }
+}

@@ -1,0 +1,171 @@
+package io.starling.mqtt.benchmarks.runner;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+
+/** Grouped bar charts drawn with java.awt into PNG files (headless), with a linear or a log10 value axis. */
+final class Charts {
+    private static final int WIDTH = 1100;
+    private static final int HEIGHT = 520;
+    private static final int LEFT = 90;
+    private static final int RIGHT = 20;
+    private static final int TOP = 50;
+    private static final int BOTTOM = 95;
+
+    /** One bar per group; NaN or non-positive values (on a log axis) draw no bar. */
+    record Series(String name, Color color, double[] values) {}
+
+    private Charts() {}
+
+    static Color color(Target t) {
+        return switch (t) {
+            case STARLING -> new Color(230, 120, 0);
+            case HIVEMQ -> new Color(60, 110, 190);
+            case MOQUETTE -> new Color(110, 165, 55);
+            case MOSQUITTO -> new Color(150, 80, 160);
+            case CEILING -> new Color(150, 150, 150);
+        };
+    }
+
+    static void bars(Path file, String title, String axis, String[] groups, List<Series> series, boolean log)
+            throws IOException {
+        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, WIDTH, HEIGHT);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        g.drawString(title, LEFT, 28);
+
+        double max = 0;
+        double min = Double.MAX_VALUE;
+        for (Series s : series) {
+            for (double v : s.values()) {
+                if (v > 0 && !Double.isNaN(v) && !Double.isInfinite(v)) {
+                    max = Math.max(max, v);
+                    min = Math.min(min, v);
+                }
+            }
+        }
+        if (max == 0) {
+            max = 1;
+            min = 1;
+        }
+        double lo = log ? Math.floor(Math.log10(min)) : 0;
+        double hi = log ? Math.max(lo + 1, Math.ceil(Math.log10(max) + 0.15)) : niceCeiling(max * 1.1);
+        int plotH = HEIGHT - TOP - BOTTOM;
+        int plotW = WIDTH - LEFT - RIGHT;
+
+        // axis, grid and tick labels
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        FontMetrics fm = g.getFontMetrics();
+        int ticks = log ? (int) (hi - lo) : 5;
+        for (int i = 0; i <= ticks; i++) {
+            double value = log ? Math.pow(10, lo + i) : hi * i / ticks;
+            int y = TOP + plotH - (int) Math.round(plotH * (double) i / ticks);
+            g.setColor(new Color(225, 225, 225));
+            g.drawLine(LEFT, y, LEFT + plotW, y);
+            g.setColor(Color.DARK_GRAY);
+            String label = format(value);
+            g.drawString(label, LEFT - 8 - fm.stringWidth(label), y + 4);
+        }
+        g.setColor(Color.BLACK);
+        g.drawLine(LEFT, TOP, LEFT, TOP + plotH);
+        g.drawLine(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH);
+        AffineTransform saved = g.getTransform();
+        g.rotate(-Math.PI / 2);
+        g.drawString(axis + (log ? " (log scale)" : ""), -(TOP + plotH / 2 + fm.stringWidth(axis) / 2), 18);
+        g.setTransform(saved);
+
+        // bars
+        int groupW = plotW / Math.max(1, groups.length);
+        int barW = Math.max(4, (groupW - 16) / Math.max(1, series.size()));
+        Font valueFont = new Font(Font.SANS_SERIF, Font.PLAIN, 10);
+        for (int gi = 0; gi < groups.length; gi++) {
+            int x0 = LEFT + gi * groupW + (groupW - barW * series.size()) / 2;
+            for (int si = 0; si < series.size(); si++) {
+                double v = series.get(si).values()[gi];
+                if (Double.isNaN(v) || v <= 0 && log) {
+                    continue;
+                }
+                double frac = log ? (Math.log10(v) - lo) / (hi - lo) : v / hi;
+                int h = (int) Math.round(plotH * Math.max(0, Math.min(1, frac)));
+                int x = x0 + si * barW;
+                g.setColor(series.get(si).color());
+                g.fillRect(x + 1, TOP + plotH - h, barW - 2, h);
+                g.setColor(Color.DARK_GRAY);
+                g.setFont(valueFont);
+                String label = format(v);
+                AffineTransform t = g.getTransform();
+                g.translate(x + barW / 2 + 4, TOP + plotH - h - 3);
+                g.rotate(-Math.PI / 2);
+                g.drawString(label, 0, 0);
+                g.setTransform(t);
+            }
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            FontMetrics gm = g.getFontMetrics();
+            g.drawString(groups[gi], LEFT + gi * groupW + (groupW - gm.stringWidth(groups[gi])) / 2, TOP + plotH + 18);
+        }
+
+        // legend
+        int lx = LEFT;
+        int ly = HEIGHT - 30;
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (Series s : series) {
+            g.setColor(s.color());
+            g.fillRect(lx, ly - 10, 14, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(s.name(), lx + 20, ly);
+            lx += 40 + g.getFontMetrics().stringWidth(s.name());
+        }
+        g.setStroke(new BasicStroke(1));
+        g.dispose();
+        Files.createDirectories(file.getParent());
+        ImageIO.write(img, "png", file.toFile());
+    }
+
+    /** 1.23M, 456k, 78.9, 0.12. */
+    static String format(double v) {
+        if (v >= 1e9) {
+            return trim(v / 1e9) + "G";
+        }
+        if (v >= 1e6) {
+            return trim(v / 1e6) + "M";
+        }
+        if (v >= 1e3) {
+            return trim(v / 1e3) + "k";
+        }
+        return trim(v);
+    }
+
+    private static String trim(double v) {
+        String s = v >= 100 ? String.format(Locale.ROOT, "%.0f", v)
+                : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+        return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+    }
+
+    private static double niceCeiling(double v) {
+        double p = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+            if (m * p >= v) {
+                return m * p;
+            }
+        }
+        return 10 * p;
+    }
+}
