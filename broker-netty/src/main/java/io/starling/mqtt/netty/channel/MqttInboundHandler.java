@@ -23,6 +23,7 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     private final IdleTimeoutHandler idleTimeout;
     private final LoopExecutor.Registry executors;
     private Connection connection;
+    private NettyClientChannel clientChannel;
 
     public MqttInboundHandler(BrokerEngine engine, IdleTimeoutHandler idleTimeout, LoopExecutor.Registry executors) {
         this.engine = engine;
@@ -32,8 +33,8 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        connection = engine.newConnection(new NettyClientChannel(ctx.channel(), idleTimeout,
-                executors.of(ctx.channel().eventLoop())));
+        clientChannel = new NettyClientChannel(ctx.channel(), idleTimeout, executors.of(ctx.channel().eventLoop()));
+        connection = engine.newConnection(clientChannel);
         super.channelActive(ctx);
     }
 
@@ -50,6 +51,7 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
             connection.onClosed();
+            clientChannel.releasePending();
         }
         super.channelInactive(ctx);
     }

@@ -1,7 +1,6 @@
 package io.starling.mqtt.netty.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.starling.mqtt.packet.Connect;
 import io.starling.mqtt.packet.PacketType;
 import io.starling.mqtt.packet.Will;
@@ -12,7 +11,7 @@ final class ConnectEncoder {
 
     private ConnectEncoder() {}
 
-    static ByteBuf encode(ByteBufAllocator alloc, Connect connect) {
+    static ByteBuf encode(BufferSource alloc, Connect connect) {
         byte[] protocolName = Encoding.utf8(connect.protocolName(), "protocol name");
         byte[] clientId = Encoding.utf8(connect.clientId(), "client identifier");
         Will will = connect.will();

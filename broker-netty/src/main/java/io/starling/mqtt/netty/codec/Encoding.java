@@ -1,7 +1,6 @@
 package io.starling.mqtt.netty.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.EncoderException;
 import java.nio.charset.StandardCharsets;
 
@@ -21,14 +20,14 @@ final class Encoding {
      * Allocates a buffer of exactly the packet's size and writes the fixed header. The buffer cannot grow, so a
      * size miscalculation fails loudly instead of silently reallocating.
      */
-    static ByteBuf fixedHeader(ByteBufAllocator alloc, int firstByte, long remainingLength) {
+    static ByteBuf fixedHeader(BufferSource alloc, int firstByte, long remainingLength) {
         if (remainingLength > MqttFrameDecoder.MAX_REMAINING_LENGTH) {
             throw new EncoderException("packet body of " + remainingLength + " bytes exceeds the "
                     + MqttFrameDecoder.MAX_REMAINING_LENGTH + " bytes MQTT can frame (section 2.2.3)");
         }
         int length = (int) remainingLength;
         int size = 1 + remainingLengthSize(length) + length;
-        ByteBuf buf = alloc.buffer(size, size);
+        ByteBuf buf = alloc.bufferFor(size);
         buf.writeByte(firstByte);
         do {
             int digit = length & 0x7F;

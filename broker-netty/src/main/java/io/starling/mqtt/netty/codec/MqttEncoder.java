@@ -47,6 +47,15 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
      * @throws EncoderException if a field cannot be represented on the wire, e.g. a string over 65535 bytes
      */
     public static ByteBuf encode(ByteBufAllocator alloc, MqttPacket packet) {
+        return encode(BufferSource.exact(alloc), packet);
+    }
+
+    /**
+     * Encodes one packet into the buffer {@code alloc} hands over and returns that buffer.
+     *
+     * @throws EncoderException if a field cannot be represented on the wire, before anything is written
+     */
+    public static ByteBuf encode(BufferSource alloc, MqttPacket packet) {
         return switch (packet.type()) {
             case CONNECT -> ConnectEncoder.encode(alloc, (Connect) packet);
             case CONNACK -> connAck(alloc, (ConnAck) packet);
@@ -63,14 +72,14 @@ public final class MqttEncoder extends MessageToMessageEncoder<MqttPacket> {
         };
     }
 
-    private static ByteBuf connAck(ByteBufAllocator alloc, ConnAck connAck) {
+    private static ByteBuf connAck(BufferSource alloc, ConnAck connAck) {
         ByteBuf buf = Encoding.fixedHeader(alloc, firstByte(PacketType.CONNACK), CONNACK_LENGTH);
         buf.writeByte(connAck.sessionPresent() ? 1 : 0);
         buf.writeByte(connAck.returnCode().value());
         return buf;
     }
 
-    private static ByteBuf idOnly(ByteBufAllocator alloc, PacketType type, int packetId) {
+    private static ByteBuf idOnly(BufferSource alloc, PacketType type, int packetId) {
         ByteBuf buf = Encoding.fixedHeader(alloc, firstByte(type), ID_ONLY_LENGTH);
         buf.writeShort(packetId);
         return buf;

@@ -1,7 +1,6 @@
 package io.starling.mqtt.netty.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.packet.PacketType;
 import io.starling.mqtt.packet.Publish;
@@ -14,7 +13,7 @@ final class PublishEncoder {
 
     private PublishEncoder() {}
 
-    static ByteBuf encode(ByteBufAllocator alloc, Publish publish) {
+    static ByteBuf encode(BufferSource alloc, Publish publish) {
         byte[] topic = publish.topic().utf8();
         boolean hasPacketId = publish.qos() != QoS.AT_MOST_ONCE; // [MQTT-2.3.1-5]
         long remaining = Encoding.LENGTH_PREFIX + topic.length + (hasPacketId ? Encoding.PACKET_ID : 0)

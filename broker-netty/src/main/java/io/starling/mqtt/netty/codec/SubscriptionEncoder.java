@@ -1,7 +1,6 @@
 package io.starling.mqtt.netty.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.starling.mqtt.packet.PacketType;
 import io.starling.mqtt.packet.SubAck;
 import io.starling.mqtt.packet.Subscribe;
@@ -16,7 +15,7 @@ final class SubscriptionEncoder {
 
     private SubscriptionEncoder() {}
 
-    static ByteBuf subscribe(ByteBufAllocator alloc, Subscribe subscribe) {
+    static ByteBuf subscribe(BufferSource alloc, Subscribe subscribe) {
         List<Subscription> subscriptions = subscribe.subscriptions();
         byte[][] filters = new byte[subscriptions.size()][];
         long remaining = Encoding.PACKET_ID;
@@ -33,7 +32,7 @@ final class SubscriptionEncoder {
         return buf;
     }
 
-    static ByteBuf unsubscribe(ByteBufAllocator alloc, Unsubscribe unsubscribe) {
+    static ByteBuf unsubscribe(BufferSource alloc, Unsubscribe unsubscribe) {
         List<TopicFilter> filterList = unsubscribe.filters();
         byte[][] filters = new byte[filterList.size()][];
         long remaining = Encoding.PACKET_ID;
@@ -49,7 +48,7 @@ final class SubscriptionEncoder {
         return buf;
     }
 
-    static ByteBuf subAck(ByteBufAllocator alloc, SubAck subAck) {
+    static ByteBuf subAck(BufferSource alloc, SubAck subAck) {
         List<Integer> codes = subAck.returnCodes();
         ByteBuf buf = Encoding.fixedHeader(alloc, firstByte(PacketType.SUBACK), Encoding.PACKET_ID + codes.size());
         buf.writeShort(subAck.packetId());

@@ -165,7 +165,7 @@ class MqttEncoderTest {
     @DisplayName("a body too large for a four-byte remaining length is refused before allocating")
     void refusesUnframeableBody() {
         // Through the shared helper: a real 256 MB payload would only test the heap size of the build machine.
-        assertThatThrownBy(() -> Encoding.fixedHeader(ByteBufAllocator.DEFAULT, 0x30,
+        assertThatThrownBy(() -> Encoding.fixedHeader(BufferSource.exact(ByteBufAllocator.DEFAULT), 0x30,
                 MqttFrameDecoder.MAX_REMAINING_LENGTH + 1L))
                 .isInstanceOf(EncoderException.class).hasMessageContaining("section 2.2.3");
     }
