@@ -16,15 +16,9 @@ import java.util.concurrent.CompletionStage;
  * connection's executor.
  */
 final class ConnectHandler {
-    private final Connection connection;
-    private final ProtocolContext context;
+    private ConnectHandler() {}
 
-    ConnectHandler(Connection connection, ProtocolContext context) {
-        this.connection = connection;
-        this.context = context;
-    }
-
-    void handle(Connect connect) {
+    static void handle(Connection connection, ProtocolContext context, Connect connect) {
         String clientId = connect.clientId();
         String remote = connection.channel().remoteAddress();
         if (clientId.isEmpty()) {
@@ -60,17 +54,18 @@ final class ConnectHandler {
         }
         if (answer instanceof CompletableFuture<AuthenticationResult> done && done.isDone()) {
             if (done.isCompletedExceptionally()) {
-                onAuthenticated(connect, null, failure(done));
+                onAuthenticated(connection, context, connect, null, failure(done));
             } else {
-                onAuthenticated(connect, done.getNow(null), null);
+                onAuthenticated(connection, context, connect, done.getNow(null), null);
             }
             return;
         }
         answer.whenComplete((result, error) -> connection.channel().executor()
-                .execute(() -> onAuthenticated(connect, result, error)));
+                .execute(() -> onAuthenticated(connection, context, connect, result, error)));
     }
 
-    private void onAuthenticated(Connect connect, AuthenticationResult result, Throwable error) {
+    private static void onAuthenticated(Connection connection, ProtocolContext context, Connect connect,
+                                        AuthenticationResult result, Throwable error) {
         if (!connection.isConnecting()) {
             return;
         }

@@ -38,21 +38,18 @@ public final class Connection implements SessionOwner {
 
     private final ClientChannel channel;
     private final ProtocolContext context;
-    private final ConnectHandler connectHandler;
-    private final List<MqttPacket> pending = new ArrayList<>();
+    // Packets pipelined behind CONNECT; created only when a client actually pipelines.
+    private List<MqttPacket> pending;
 
     private State state = State.AWAITING_CONNECT;
     private ClientInfo client;
     private Will will;
     private int keepAliveSeconds;
     private Session session;
-    private InboundPublishHandler publishHandler;
-    private SubscriptionHandler subscriptionHandler;
 
     public Connection(ClientChannel channel, ProtocolContext context) {
         this.channel = channel;
         this.context = context;
-        this.connectHandler = new ConnectHandler(this, context);
     }
 
     /** One decoded packet from the client. */
@@ -66,14 +63,19 @@ public final class Connection implements SessionOwner {
                     state = State.CONNECTING;
                     channel.pauseReading();
                     try {
-                        connectHandler.handle(connect);
+                        ConnectHandler.handle(this, context, connect);
                     } catch (RuntimeException unexpected) {
                         // No return code fits a failure we cannot classify [MQTT-3.2.2-6].
                         closeWithoutConnAck("CONNECT handling failed: " + unexpected);
                     }
                 }
                 // Pipelined packets wait until CONNACK is sent [MQTT-3.2.0-1]; reads are paused meanwhile.
-                case CONNECTING -> pending.add(packet);
+                case CONNECTING -> {
+                    if (pending == null) {
+                        pending = new ArrayList<>(4);
+                    }
+                    pending.add(packet);
+                }
                 case CONNECTED -> dispatch(packet);
                 case CLOSED -> { }
             }
@@ -91,19 +93,19 @@ public final class Connection implements SessionOwner {
 
     private void dispatch(MqttPacket packet) {
         if (packet instanceof Publish publish) {
-            publishHandler.onPublish(publish);
+            InboundPublishHandler.onPublish(this, session, context, publish);
         } else if (packet instanceof PubAck ack) {
             session.onPubAck(ack.packetId());
         } else if (packet instanceof PubRec rec) {
             session.onPubRec(rec.packetId());
         } else if (packet instanceof PubRel rel) {
-            publishHandler.onPubRel(rel);
+            InboundPublishHandler.onPubRel(this, session, rel);
         } else if (packet instanceof PubComp comp) {
             session.onPubComp(comp.packetId());
         } else if (packet instanceof Subscribe subscribe) {
-            subscriptionHandler.onSubscribe(subscribe);
+            SubscriptionHandler.onSubscribe(session, channel, client, context, subscribe);
         } else if (packet instanceof Unsubscribe unsubscribe) {
-            subscriptionHandler.onUnsubscribe(unsubscribe);
+            SubscriptionHandler.onUnsubscribe(session, channel, unsubscribe);
         } else if (packet instanceof PingReq) {
             channel.write(PingResp.INSTANCE);
         } else if (packet instanceof Disconnect) {
@@ -123,7 +125,7 @@ public final class Connection implements SessionOwner {
     public void onMalformed(String reason) {
         context.stats().onProtocolViolation();
         LOG.info("client {} from {}: malformed packet: {}; closing", clientIdForLog(), channel.remoteAddress(), reason);
-        pending.clear();
+        pending = null;
         if (state != State.CONNECTED) {
             state = State.CLOSED;
         }
@@ -146,7 +148,7 @@ public final class Connection implements SessionOwner {
             end(true);
         }
         state = State.CLOSED;
-        pending.clear();
+        pending = null;
     }
 
     // ---- called by ConnectHandler ----
@@ -156,7 +158,7 @@ public final class Connection implements SessionOwner {
         LOG.info("client {} from {}: connection refused ({}): {}", clientIdForLog(), channel.remoteAddress(), code,
                 reason);
         state = State.CLOSED;
-        pending.clear();
+        pending = null;
         // Nothing the client sent after the CONNECT is acted on [MQTT-3.1.4-5], and the refusal ends it [MQTT-3.2.2-5].
         channel.write(ConnAck.refuse(code));
         channel.close();
@@ -165,7 +167,7 @@ public final class Connection implements SessionOwner {
     void closeWithoutConnAck(String reason) {
         LOG.warn("client {} from {}: {}; closing without CONNACK", clientIdForLog(), channel.remoteAddress(), reason);
         state = State.CLOSED;
-        pending.clear();
+        pending = null;
         channel.close();
     }
 
@@ -195,8 +197,6 @@ public final class Connection implements SessionOwner {
             return;
         }
         this.session = readySession;
-        this.publishHandler = new InboundPublishHandler(this, readySession, context);
-        this.subscriptionHandler = new SubscriptionHandler(readySession, channel, client, context);
         state = State.CONNECTED;
         context.stats().onConnectionAccepted();
         channel.keepAlive(keepAliveSeconds);
@@ -205,12 +205,14 @@ public final class Connection implements SessionOwner {
                 client.clientId(), channel.remoteAddress(), readySession.cleanSession(), keepAliveSeconds,
                 sessionPresent);
         readySession.attach(this, channel);
-        List<MqttPacket> waiting = new ArrayList<>(pending);
-        pending.clear();
-        for (MqttPacket packet : waiting) {
-            onPacket(packet);
-            if (state != State.CONNECTED) {
-                return;
+        List<MqttPacket> waiting = pending;
+        pending = null;
+        if (waiting != null) {
+            for (MqttPacket packet : waiting) {
+                onPacket(packet);
+                if (state != State.CONNECTED) {
+                    return;
+                }
             }
         }
         channel.resumeReading();

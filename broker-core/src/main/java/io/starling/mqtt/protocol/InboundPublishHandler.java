@@ -19,19 +19,11 @@ import org.slf4j.LoggerFactory;
 final class InboundPublishHandler {
     private static final Logger LOG = LoggerFactory.getLogger(InboundPublishHandler.class);
 
-    private final Connection connection;
-    private final Session session;
-    private final ProtocolContext context;
+    private InboundPublishHandler() {}
 
-    InboundPublishHandler(Connection connection, Session session, ProtocolContext context) {
-        this.connection = connection;
-        this.session = session;
-        this.context = context;
-    }
-
-    void onPublish(Publish publish) {
+    static void onPublish(Connection connection, Session session, ProtocolContext context, Publish publish) {
         context.stats().onMessageReceived();
-        boolean allowed = mayPublish(publish.topic());
+        boolean allowed = mayPublish(connection, context, publish.topic());
         if (!allowed) {
             context.stats().onPublishDenied();
             if (context.config().unauthorizedPublishPolicy() == UnauthorizedPublishPolicy.DISCONNECT) {
@@ -42,33 +34,33 @@ final class InboundPublishHandler {
                     session.clientId(), publish.topic());
         }
         switch (publish.qos()) {
-            case AT_MOST_ONCE -> route(publish, allowed);
+            case AT_MOST_ONCE -> route(context, publish, allowed);
             case AT_LEAST_ONCE -> {
-                route(publish, allowed);
+                route(context, publish, allowed);
                 connection.channel().write(new PubAck(publish.packetId()));
             }
             case EXACTLY_ONCE -> {
                 if (session.markInboundQos2(publish.packetId())) {
-                    route(publish, allowed);
+                    route(context, publish, allowed);
                 }
                 connection.channel().write(new PubRec(publish.packetId()));
             }
         }
     }
 
-    void onPubRel(PubRel pubRel) {
+    static void onPubRel(Connection connection, Session session, PubRel pubRel) {
         session.releaseInboundQos2(pubRel.packetId());
         connection.channel().write(new PubComp(pubRel.packetId()));
     }
 
-    private void route(Publish publish, boolean allowed) {
+    private static void route(ProtocolContext context, Publish publish, boolean allowed) {
         if (allowed) {
             context.router().publish(publish.toMessage());
         }
     }
 
     /** {@code $SYS} belongs to the broker: clients may not publish there [MQTT-4.7.2-1] (SHOULD). */
-    private boolean mayPublish(TopicName topic) {
+    private static boolean mayPublish(Connection connection, ProtocolContext context, TopicName topic) {
         String name = topic.value();
         if (name.equals("$SYS") || name.startsWith("$SYS/")) {
             return false;

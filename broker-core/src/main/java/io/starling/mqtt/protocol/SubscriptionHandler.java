@@ -17,27 +17,18 @@ import java.util.Map;
 
 /** SUBSCRIBE and UNSUBSCRIBE (sections 3.8 and 3.10). */
 final class SubscriptionHandler {
-    private final Session session;
-    private final ClientChannel channel;
-    private final ClientInfo client;
-    private final ProtocolContext context;
-
-    SubscriptionHandler(Session session, ClientChannel channel, ClientInfo client, ProtocolContext context) {
-        this.session = session;
-        this.channel = channel;
-        this.client = client;
-        this.context = context;
-    }
+    private SubscriptionHandler() {}
 
     /**
      * Handles each filter in order as if it were its own SUBSCRIBE [MQTT-3.8.4-4], answers one SUBACK with a
      * code per filter in the same order [MQTT-3.9.3-1], then sends matching retained messages [MQTT-3.3.1-6].
      */
-    void onSubscribe(Subscribe subscribe) {
+    static void onSubscribe(Session session, ClientChannel channel, ClientInfo client, ProtocolContext context,
+                            Subscribe subscribe) {
         // Decide every filter before applying any: a failing authorizer then leaves the session untouched.
         List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
         for (Subscription s : subscribe.subscriptions()) {
-            codes.add(permitted(s.filter()) ? s.qos().value() : SubAck.FAILURE);
+            codes.add(permitted(client, context, s.filter()) ? s.qos().value() : SubAck.FAILURE);
         }
         Map<TopicFilter, QoS> granted = new LinkedHashMap<>();
         for (int i = 0; i < codes.size(); i++) {
@@ -54,7 +45,7 @@ final class SubscriptionHandler {
                 message -> session.enqueue(message, QoS.min(message.qos(), qos))));
     }
 
-    private boolean permitted(TopicFilter filter) {
+    private static boolean permitted(ClientInfo client, ProtocolContext context, TopicFilter filter) {
         if (filter.hasWildcard() && !context.config().wildcardSubscriptions()) {
             return false;
         }
@@ -66,7 +57,7 @@ final class SubscriptionHandler {
     }
 
     /** Removes exact matches only [MQTT-3.10.4-1]; always answers one UNSUBACK [MQTT-3.10.4-5] [MQTT-3.10.4-6]. */
-    void onUnsubscribe(Unsubscribe unsubscribe) {
+    static void onUnsubscribe(Session session, ClientChannel channel, Unsubscribe unsubscribe) {
         for (TopicFilter filter : unsubscribe.filters()) {
             session.unsubscribe(filter);
         }

@@ -34,12 +34,14 @@ public final class Session implements Subscriber {
     private final SessionContext context;
     private final Mailbox mailbox;
 
-    private final Map<TopicFilter, QoS> subscriptions = new HashMap<>();
+    // The collections are created on first use: most sessions of a broker with many idle devices never need
+    // some of them, and each empty collection costs 50-90 bytes per connection.
+    private Map<TopicFilter, QoS> subscriptions = Map.of();
     // Insertion order is resend order [MQTT-4.6.0-1]; a PUBREC moves its entry to the end [MQTT-4.6.0-4].
-    private final LinkedHashMap<Integer, InflightMessage> inflight = new LinkedHashMap<>();
-    private final Set<Integer> inboundQos2 = new HashSet<>();
-    private final ArrayDeque<QueuedMessage> queue = new ArrayDeque<>();
-    private final PacketIdAllocator packetIds = new PacketIdAllocator();
+    private LinkedHashMap<Integer, InflightMessage> inflight;
+    private Set<Integer> inboundQos2 = Set.of();
+    private ArrayDeque<QueuedMessage> queue;
+    private int nextPacketId = 1;
 
     private SessionOwner owner;
     private ClientChannel channel;
@@ -96,7 +98,7 @@ public final class Session implements Subscriber {
         if (channel != null) {
             if (qos == QoS.AT_MOST_ONCE) {
                 sendQos0(message);
-            } else if (queue.isEmpty() && inflight.size() < context.config().maxInflight()) {
+            } else if (queuedCount() == 0 && inflightCount() < context.config().maxInflight()) {
                 sendNew(message, qos);
             } else {
                 offer(new QueuedMessage(message, qos));
@@ -120,13 +122,34 @@ public final class Session implements Subscriber {
     }
 
     private void sendNew(Message message, QoS qos) {
-        int packetId = packetIds.allocate(inflight::containsKey);
+        if (inflight == null) {
+            inflight = new LinkedHashMap<>();
+        }
+        int packetId = allocatePacketId();
         inflight.put(packetId, new InflightMessage(packetId, message, qos, false));
         channel.write(new Publish(message.topic(), qos, false, message.retain(), packetId, message.payload()));
         context.stats().onMessageSent();
     }
 
+    /**
+     * The next id not in flight toward this client: 1..65535 in a cycle, so an id is reused only after its PUBACK
+     * or PUBCOMP [MQTT-2.3.1-4]. The inflight window (at most 65535) guarantees a free one.
+     */
+    private int allocatePacketId() {
+        for (int tries = 0; tries < 65_535; tries++) {
+            int candidate = nextPacketId;
+            nextPacketId = nextPacketId == 65_535 ? 1 : nextPacketId + 1;
+            if (!inflight.containsKey(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("all 65535 packet identifiers are in flight");
+    }
+
     private void offer(QueuedMessage queued) {
+        if (queue == null) {
+            queue = new ArrayDeque<>(8);
+        }
         if (queue.size() < context.config().maxQueuedMessages()) {
             queue.add(queued);
             return;
@@ -158,12 +181,12 @@ public final class Session implements Subscriber {
 
     /** Fills the inflight window from the queue; on the owner executor while attached. */
     private void drainQueue() {
-        while (channel != null && !queue.isEmpty()) {
+        while (channel != null && queuedCount() > 0) {
             QueuedMessage next = queue.peek();
             if (next.qos() == QoS.AT_MOST_ONCE) {
                 queue.poll();
                 sendQos0(next.message());
-            } else if (inflight.size() < context.config().maxInflight()) {
+            } else if (inflightCount() < context.config().maxInflight()) {
                 queue.poll();
                 sendNew(next.message(), next.qos());
             } else {
@@ -176,7 +199,7 @@ public final class Session implements Subscriber {
 
     /** PUBACK: the QoS 1 flow is complete. */
     public void onPubAck(int packetId) {
-        InflightMessage entry = inflight.get(packetId);
+        InflightMessage entry = inflight == null ? null : inflight.get(packetId);
         if (entry != null && entry.qos() == QoS.AT_LEAST_ONCE) {
             inflight.remove(packetId);
             drainQueue();
@@ -187,7 +210,7 @@ public final class Session implements Subscriber {
 
     /** PUBREC: answer PUBREL and never send the PUBLISH again [MQTT-4.3.3-1]. */
     public void onPubRec(int packetId) {
-        InflightMessage entry = inflight.get(packetId);
+        InflightMessage entry = inflight == null ? null : inflight.get(packetId);
         if (entry != null && entry.qos() == QoS.EXACTLY_ONCE) {
             if (!entry.released()) {
                 inflight.remove(packetId);
@@ -201,7 +224,7 @@ public final class Session implements Subscriber {
 
     /** PUBCOMP: the QoS 2 flow is complete; the id may be reused. */
     public void onPubComp(int packetId) {
-        InflightMessage entry = inflight.get(packetId);
+        InflightMessage entry = inflight == null ? null : inflight.get(packetId);
         if (entry != null && entry.released()) {
             inflight.remove(packetId);
             drainQueue();
@@ -212,25 +235,33 @@ public final class Session implements Subscriber {
 
     /** Records an inbound QoS 2 id; false if it is already awaiting PUBREL (a duplicate not to forward). */
     public boolean markInboundQos2(int packetId) {
+        if (!(inboundQos2 instanceof HashSet)) {
+            inboundQos2 = new HashSet<>();
+        }
         return inboundQos2.add(packetId);
     }
 
     /** PUBREL from the client: the id is free for a new message [MQTT-4.3.3-2]. */
     public void releaseInboundQos2(int packetId) {
-        inboundQos2.remove(packetId);
+        if (!inboundQos2.isEmpty()) {
+            inboundQos2.remove(packetId);
+        }
     }
 
     // ---- subscriptions (owner executor) ----
 
     /** Adds or replaces a subscription [MQTT-3.8.4-3]. */
     public void subscribe(TopicFilter filter, QoS qos) {
+        if (!(subscriptions instanceof HashMap)) {
+            subscriptions = new HashMap<>(4);
+        }
         subscriptions.put(filter, qos);
         context.index().put(filter, this, qos);
     }
 
     /** Removes the subscription with exactly this filter [MQTT-3.10.4-1]; false if there was none. */
     public boolean unsubscribe(TopicFilter filter) {
-        if (subscriptions.remove(filter) == null) {
+        if (subscriptions.isEmpty() || subscriptions.remove(filter) == null) {
             return false;
         }
         context.index().remove(filter, this);
@@ -250,6 +281,13 @@ public final class Session implements Subscriber {
     public void attach(SessionOwner newOwner, ClientChannel newChannel) {
         this.owner = newOwner;
         this.channel = newChannel;
+        if (inflight != null) {
+            resendInflight();
+        }
+        drainQueue();
+    }
+
+    private void resendInflight() {
         for (InflightMessage entry : inflight.values()) {
             if (entry.released()) {
                 channel.write(new PubRel(entry.packetId()));
@@ -258,7 +296,6 @@ public final class Session implements Subscriber {
                 channel.write(new Publish(m.topic(), entry.qos(), true, m.retain(), entry.packetId(), m.payload()));
             }
         }
-        drainQueue();
     }
 
     /** The connection ended. A clean session ends with it [MQTT-3.1.2-6]; a persistent one waits offline. */
@@ -309,21 +346,21 @@ public final class Session implements Subscriber {
         for (TopicFilter filter : subscriptions.keySet()) {
             context.index().remove(filter, this);
         }
-        subscriptions.clear();
-        inflight.clear();
-        queue.clear();
-        inboundQos2.clear();
+        subscriptions = Map.of();
+        inflight = null;
+        queue = null;
+        inboundQos2 = Set.of();
         context.registry().removeIfSame(clientId, this);
     }
 
     // ---- introspection for tests and admin ----
 
     public int inflightCount() {
-        return inflight.size();
+        return inflight == null ? 0 : inflight.size();
     }
 
     public int queuedCount() {
-        return queue.size();
+        return queue == null ? 0 : queue.size();
     }
 
     public boolean isConnected() {
@@ -332,7 +369,7 @@ public final class Session implements Subscriber {
 
     /** Packet ids in flight, in resend order. */
     public Iterator<Integer> inflightIds() {
-        return inflight.keySet().iterator();
+        return inflight == null ? Collections.emptyIterator() : inflight.keySet().iterator();
     }
 
     @Override

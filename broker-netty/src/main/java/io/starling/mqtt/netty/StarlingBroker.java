@@ -2,6 +2,7 @@ package io.starling.mqtt.netty;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -10,12 +11,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.BrokerStats;
 import io.starling.mqtt.api.InProcessSubscription;
@@ -45,7 +43,6 @@ public final class StarlingBroker implements MqttBroker {
     private final Object lifecycle = new Object();
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
-    private ChannelGroup channels;
     private Channel serverChannel;
     private InetSocketAddress bound;
     private boolean closed;
@@ -78,7 +75,6 @@ public final class StarlingBroker implements MqttBroker {
             IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("starling-" + id + "-accept"), io);
             workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("starling-" + id + "-io"), io);
-            channels = new DefaultChannelGroup("starling-" + id, GlobalEventExecutor.INSTANCE);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -86,7 +82,9 @@ public final class StarlingBroker implements MqttBroker {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
-                    .childHandler(new MqttChannelInitializer(engine, channels));
+                    // One allocator for all connections (each still gets its own small handle).
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
+                    .childHandler(new MqttChannelInitializer(engine));
             try {
                 serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
             } catch (Exception e) {
@@ -161,7 +159,7 @@ public final class StarlingBroker implements MqttBroker {
             closed = true;
             if (serverChannel != null) {
                 serverChannel.close().syncUninterruptibly();
-                channels.close().awaitUninterruptibly(500, TimeUnit.MILLISECONDS);
+                // Shutting the event loops down closes every connection registered with them.
                 shutdownGroups();
                 LOG.info("Starling MQTT broker on {}:{} stopped", bound.getAddress().getHostAddress(), bound.getPort());
             }

@@ -3,7 +3,7 @@ package io.starling.mqtt.netty.channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.starling.mqtt.engine.BrokerEngine;
-import io.starling.mqtt.netty.IdleTimeoutHandler;
+import io.starling.mqtt.netty.KeepAliveTimer;
 import io.starling.mqtt.netty.codec.MalformedPacketException;
 import io.starling.mqtt.netty.codec.UnsupportedProtocolLevelException;
 import io.starling.mqtt.packet.MqttPacket;
@@ -20,20 +20,21 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(MqttInboundHandler.class);
 
     private final BrokerEngine engine;
-    private final IdleTimeoutHandler idleTimeout;
+    private final KeepAliveTimer keepAlive;
     private final LoopExecutor.Registry executors;
     private Connection connection;
     private NettyClientChannel clientChannel;
 
-    public MqttInboundHandler(BrokerEngine engine, IdleTimeoutHandler idleTimeout, LoopExecutor.Registry executors) {
+    public MqttInboundHandler(BrokerEngine engine, KeepAliveTimer keepAlive, LoopExecutor.Registry executors) {
         this.engine = engine;
-        this.idleTimeout = idleTimeout;
+        this.keepAlive = keepAlive;
         this.executors = executors;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        clientChannel = new NettyClientChannel(ctx.channel(), idleTimeout, executors.of(ctx.channel().eventLoop()));
+        keepAlive.start(ctx);
+        clientChannel = new NettyClientChannel(ctx.channel(), keepAlive, executors.of(ctx.channel().eventLoop()));
         connection = engine.newConnection(clientChannel);
         super.channelActive(ctx);
     }
@@ -41,6 +42,7 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof MqttPacket packet) {
+            keepAlive.onPacket();
             connection.onPacket(packet);
         } else {
             io.netty.util.ReferenceCountUtil.release(msg);
@@ -49,6 +51,7 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        keepAlive.stop();
         if (connection != null) {
             connection.onClosed();
             clientChannel.releasePending();

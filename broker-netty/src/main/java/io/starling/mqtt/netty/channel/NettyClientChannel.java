@@ -5,7 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.starling.mqtt.netty.codec.BufferSource;
 import io.starling.mqtt.netty.codec.MqttEncoder;
-import io.starling.mqtt.netty.IdleTimeoutHandler;
+import io.starling.mqtt.netty.KeepAliveTimer;
 import io.starling.mqtt.packet.MqttPacket;
 import io.starling.mqtt.spi.ClientChannel;
 import java.net.InetSocketAddress;
@@ -17,24 +17,22 @@ import java.util.concurrent.Executor;
  * per event-loop turn: every packet written while handling one read batch or one batch of deliveries leaves in a
  * single buffer and a single flush, instead of one pipeline pass and one outbound entry per packet.
  */
-public final class NettyClientChannel implements ClientChannel {
+public final class NettyClientChannel implements ClientChannel, BufferSource, Runnable {
     private final Channel channel;
-    private final IdleTimeoutHandler idleTimeout;
+    private final KeepAliveTimer keepAliveTimer;
     private final String remoteAddress;
     private static final int BATCH_BUFFER_SIZE = 2048;
 
-    private final Runnable flushTask = this::flushNow;
-    private final BufferSource batch = this::batchBufferFor;
     private ChannelHandlerContext head;
     private ByteBuf pending;
     private boolean flushScheduled;
 
     private final LoopExecutor executor;
 
-    public NettyClientChannel(Channel channel, IdleTimeoutHandler idleTimeout, LoopExecutor executor) {
+    public NettyClientChannel(Channel channel, KeepAliveTimer keepAliveTimer, LoopExecutor executor) {
         this.channel = channel;
         this.executor = executor;
-        this.idleTimeout = idleTimeout;
+        this.keepAliveTimer = keepAliveTimer;
         this.remoteAddress = describe(channel.remoteAddress());
     }
 
@@ -43,14 +41,22 @@ public final class NettyClientChannel implements ClientChannel {
         if (!channel.isActive()) {
             return;
         }
-        MqttEncoder.encode(batch, packet);
+        MqttEncoder.encode((BufferSource) this, packet);
         if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(flushTask);
+            channel.eventLoop().execute(this);
         }
     }
 
-    private ByteBuf batchBufferFor(int size) {
+    /** The flush task: this object itself, to save a lambda per connection. */
+    @Override
+    public void run() {
+        flushNow();
+    }
+
+    /** The batch buffer with room for {@code size} bytes; the encoder writes the next packet there. */
+    @Override
+    public ByteBuf bufferFor(int size) {
         ByteBuf current = pending;
         if (current != null && current.writableBytes() >= size) {
             return current;
@@ -130,7 +136,7 @@ public final class NettyClientChannel implements ClientChannel {
 
     @Override
     public void keepAlive(int seconds) {
-        idleTimeout.keepAlive(seconds);
+        keepAliveTimer.keepAlive(seconds);
     }
 
     private static String describe(SocketAddress address) {

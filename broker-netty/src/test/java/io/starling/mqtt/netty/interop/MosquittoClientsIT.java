@@ -133,7 +133,9 @@ class MosquittoClientsIT {
         broker.publish(Message.of("interop/java/app", "from the application".getBytes(StandardCharsets.UTF_8),
                 QoS.AT_LEAST_ONCE, false));
 
-        assertThat(awaitOutput(sub)).containsExactly(
+        // Three topics from two publishers: MQTT orders per topic only, and libmosquitto hands a QoS 2 message to
+        // the application when PUBREL arrives, so the QoS 1 message published after it may be printed first.
+        assertThat(awaitOutput(sub)).containsExactlyInAnyOrder(
                 "1 0 interop/java/paho1 from paho qos1",
                 "2 0 interop/java/paho2 from paho qos2",
                 "1 0 interop/java/app from the application");

@@ -1,7 +1,6 @@
 package io.starling.mqtt.netty;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,10 +12,11 @@ import org.slf4j.LoggerFactory;
  * the keep-alive rule applies: 1.5 times the keep-alive with no control packet closes the connection
  * [MQTT-3.1.2-24]; keep-alive 0 switches it off.
  *
- * <p>Sits after the frame decoder, so it counts whole control packets, not bytes.
+ * <p>Driven by the inbound handler, which sees whole control packets, not bytes. Not a handler of its own: a
+ * pipeline slot costs a context object per connection, and the timer needs no pipeline events but these.
  */
-public final class IdleTimeoutHandler extends ChannelInboundHandlerAdapter {
-    private static final Logger LOG = LoggerFactory.getLogger(IdleTimeoutHandler.class);
+public final class KeepAliveTimer {
+    private static final Logger LOG = LoggerFactory.getLogger(KeepAliveTimer.class);
 
     private final long connectTimeoutNanos;
     private ChannelHandlerContext ctx;
@@ -25,31 +25,24 @@ public final class IdleTimeoutHandler extends ChannelInboundHandlerAdapter {
     private long lastPacketNanos;
     private boolean connected;
 
-    public IdleTimeoutHandler(long connectTimeoutNanos) {
+    public KeepAliveTimer(long connectTimeoutNanos) {
         this.connectTimeoutNanos = connectTimeoutNanos;
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext context) {
+    /** The connection is open: the CONNECT deadline starts. */
+    public void start(ChannelHandlerContext context) {
         this.ctx = context;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext context) throws Exception {
         check = context.executor().schedule(this::connectDeadline, connectTimeoutNanos, TimeUnit.NANOSECONDS);
-        super.channelActive(context);
     }
 
-    @Override
-    public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
+    /** A control packet arrived. */
+    public void onPacket() {
         lastPacketNanos = System.nanoTime();
-        super.channelRead(context, msg);
     }
 
-    @Override
-    public void channelInactive(ChannelHandlerContext context) throws Exception {
+    /** The connection closed. */
+    public void stop() {
         cancel();
-        super.channelInactive(context);
     }
 
     /** Switches from the CONNECT deadline to the keep-alive rule; called on the event loop. */
