@@ -46,6 +46,7 @@ public final class Connection implements SessionOwner {
     private Will will;
     private int keepAliveSeconds;
     private Session session;
+    private boolean readingPaused;
 
     public Connection(ClientChannel channel, ProtocolContext context) {
         this.channel = channel;
@@ -61,12 +62,18 @@ public final class Connection implements SessionOwner {
                         throw new ProtocolViolation("MQTT-3.1.0-1", "first packet was " + packet.type() + ", not CONNECT");
                     }
                     state = State.CONNECTING;
-                    channel.pauseReading();
                     try {
                         ConnectHandler.handle(this, context, connect);
                     } catch (RuntimeException unexpected) {
                         // No return code fits a failure we cannot classify [MQTT-3.2.2-6].
                         closeWithoutConnAck("CONNECT handling failed: " + unexpected);
+                    }
+                    if (state == State.CONNECTING) {
+                        // Still waiting (an authenticator answering later, or a session hand-over): stop reading
+                        // so that what the client pipelines stays bounded. The usual synchronous path never
+                        // pauses, which saves two epoll_ctl calls per connection.
+                        channel.pauseReading();
+                        readingPaused = true;
                     }
                 }
                 // Pipelined packets wait until CONNACK is sent [MQTT-3.2.0-1]; reads are paused meanwhile.
@@ -215,7 +222,10 @@ public final class Connection implements SessionOwner {
                 }
             }
         }
-        channel.resumeReading();
+        if (readingPaused) {
+            readingPaused = false;
+            channel.resumeReading();
+        }
     }
 
     // ---- SessionOwner: called on this connection's executor by the session ----

@@ -80,7 +80,8 @@ public final class StarlingBroker implements MqttBroker {
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    // TCP_NODELAY is Netty's default for accepted sockets on every platform but Android; setting it
+                    // again would cost one more setsockopt per connection.
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
                     // One allocator for all connections (each still gets its own small handle).
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
