@@ -147,7 +147,7 @@ public final class BrokerConfig {
         return nativeTransport;
     }
 
-    /** Event-loop threads serving connections; default: the number of available processors. */
+    /** Event-loop threads serving connections; default: half the available processors, at least one. */
     public int ioThreads() {
         return ioThreads;
     }
@@ -179,7 +179,8 @@ public final class BrokerConfig {
         private Authorizer authorizer = Authorizer.ALLOW_ALL;
         private UnauthorizedPublishPolicy unauthorizedPublishPolicy = UnauthorizedPublishPolicy.ACKNOWLEDGE_AND_DROP;
         private boolean nativeTransport = true;
-        private int ioThreads = Runtime.getRuntime().availableProcessors();
+        // Half the processors: see docs/decisions/0007-io-threads-default.md.
+        private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
         private Builder() {}
 

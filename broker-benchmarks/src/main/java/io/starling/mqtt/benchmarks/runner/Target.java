@@ -95,7 +95,9 @@ enum Target {
                         "port = " + port,
                         "max_inflight_messages = " + INFLIGHT,
                         "max_queued_messages = " + QUEUE,
-                        "queue_overflow_policy = drop_newest", ""));
+                        "queue_overflow_policy = drop_newest",
+                        // Tuning experiments: STARLING_EXTRA_CONFIG="io_threads = 1;native_transport = false".
+                        String.join("\n", System.getenv().getOrDefault("STARLING_EXTRA_CONFIG", "").split(";")), ""));
                 cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
                 cmd.addAll(List.of("-jar", o.starlingJar().toString(), "--config", conf.toString()));
             }
