@@ -54,7 +54,7 @@ record Layout(List<ClientSpec> subscribers, List<ClientSpec> publishers) {
                 int[] matches = matchCounts(topics, new HashSet<>(filters));
                 int n = p.i("wildcard.publishers");
                 for (int i = 0; i < n; i++) {
-                    pubs.add(publisher(i, qos, topics, matches, payload, window, 0, deliveries));
+                    pubs.add(publisher(i, qos, topics, matches, payload, window, 0, p.i("wildcard.qos0.window")));
                 }
             }
             case CONNECTIONS -> throw new IllegalArgumentException("the connections scenario has no layout");

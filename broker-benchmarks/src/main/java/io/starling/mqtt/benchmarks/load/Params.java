@@ -28,6 +28,7 @@ public final class Params {
         {"wildcard.publishers", "8", "8", "4", "publishers on random topics"},
         {"wildcard.topics", "4096", "4096", "1024", "distinct topics the publishers pick from"},
         {"wildcard.qos", "0", "0", "0", "QoS of the wildcard scenario"},
+        {"wildcard.qos0.window", "4096", "4096", "1024", "qos0.window of the wildcard publishers: each message reaches a different one of thousands of subscriber sockets, so a window of 256 measures the round trip, not routing"},
         {"latency.pairs", "32", "32", "8", "pairs in the latency scenario"},
         {"latency.rate", "10000", "10000", "2000", "offered messages per second in total"},
         {"connections.count", "18000", "5000", "500", "idle connections (the open-files limit here is 20,000 per process)"},
