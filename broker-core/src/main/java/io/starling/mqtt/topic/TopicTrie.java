@@ -37,7 +37,7 @@ public final class TopicTrie<K, V> {
             for (String level : filter.levels()) {
                 node = node.childOrCreate(level);
             }
-            V previous = node.subscribers().put(key, value);
+            V previous = node.putSubscriber(key, value);
             if (previous == null) {
                 size++;
             }
@@ -59,8 +59,7 @@ public final class TopicTrie<K, V> {
                 }
                 path.add(node);
             }
-            Map<K, V> subscribers = node.subscribersOrNull();
-            V removed = subscribers == null ? null : subscribers.remove(key);
+            V removed = node.removeSubscriber(key);
             if (removed == null) {
                 return null;
             }
@@ -139,8 +138,13 @@ public final class TopicTrie<K, V> {
     }
 
     private static final class Node<K, V> {
+        private static final int FEW = 16;
+
         // Created lazily: most nodes of a large trie are leaves or pure interior nodes.
         private volatile ConcurrentHashMap<String, Node<K, V>> children;
+        // Up to FEW subscribers live in a copy-on-write array of key/value pairs: matching walks it without the
+        // iterator a map would allocate, and most filters have one subscriber. More move to a concurrent map once.
+        private volatile Object[] few;
         private volatile ConcurrentHashMap<K, V> subscribers;
         // The wildcard children have fields of their own: matching asks every visited node for both, and a field
         // read is much cheaper than two more hash look-ups per level.
@@ -196,20 +200,80 @@ public final class TopicTrie<K, V> {
             }
         }
 
-        Map<K, V> subscribers() {
+        /** Called under the trie's write lock. */
+        @SuppressWarnings("unchecked")
+        V putSubscriber(K key, V value) {
             ConcurrentHashMap<K, V> map = subscribers;
-            if (map == null) {
-                map = new ConcurrentHashMap<>(2);
-                subscribers = map;
+            if (map != null) {
+                return map.put(key, value);
             }
-            return map;
+            Object[] pairs = few;
+            if (pairs == null) {
+                few = new Object[] {key, value};
+                return null;
+            }
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (pairs[i].equals(key)) {
+                    Object[] copy = pairs.clone();
+                    copy[i + 1] = value;
+                    few = copy;
+                    return (V) pairs[i + 1];
+                }
+            }
+            if (pairs.length / 2 < FEW) {
+                Object[] copy = Arrays.copyOf(pairs, pairs.length + 2);
+                copy[pairs.length] = key;
+                copy[pairs.length + 1] = value;
+                few = copy;
+                return null;
+            }
+            map = new ConcurrentHashMap<>(FEW * 4);
+            for (int i = 0; i < pairs.length; i += 2) {
+                map.put((K) pairs[i], (V) pairs[i + 1]);
+            }
+            map.put(key, value);
+            // The map is visible before the array goes: a reader always finds one of the two.
+            subscribers = map;
+            few = null;
+            return null;
         }
 
-        Map<K, V> subscribersOrNull() {
-            return subscribers;
+        /** Called under the trie's write lock. */
+        @SuppressWarnings("unchecked")
+        V removeSubscriber(K key) {
+            ConcurrentHashMap<K, V> map = subscribers;
+            if (map != null) {
+                return map.remove(key);
+            }
+            Object[] pairs = few;
+            if (pairs == null) {
+                return null;
+            }
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (pairs[i].equals(key)) {
+                    if (pairs.length == 2) {
+                        few = null;
+                    } else {
+                        Object[] copy = new Object[pairs.length - 2];
+                        System.arraycopy(pairs, 0, copy, 0, i);
+                        System.arraycopy(pairs, i + 2, copy, i, pairs.length - i - 2);
+                        few = copy;
+                    }
+                    return (V) pairs[i + 1];
+                }
+            }
+            return null;
         }
 
+        @SuppressWarnings("unchecked")
         void visitSubscribers(BiConsumer<? super K, ? super V> visitor) {
+            Object[] pairs = few;
+            if (pairs != null) {
+                for (int i = 0; i < pairs.length; i += 2) {
+                    visitor.accept((K) pairs[i], (V) pairs[i + 1]);
+                }
+                return;
+            }
             ConcurrentHashMap<K, V> map = subscribers;
             if (map != null && !map.isEmpty()) {
                 map.forEach(visitor);
@@ -219,7 +283,8 @@ public final class TopicTrie<K, V> {
         boolean isEmpty() {
             ConcurrentHashMap<K, V> subs = subscribers;
             ConcurrentHashMap<String, Node<K, V>> kids = children;
-            return (subs == null || subs.isEmpty()) && (kids == null || kids.isEmpty()) && plus == null && hash == null;
+            return few == null && (subs == null || subs.isEmpty()) && (kids == null || kids.isEmpty())
+                    && plus == null && hash == null;
         }
 
         int countDescendants() {

@@ -222,4 +222,36 @@ class TopicTrieTest {
         assertThat(trie.nodeCount()).isZero();
         assertThat(match("a/b")).isEmpty();
     }
+
+    @Test
+    @DisplayName("many subscribers on one filter: replace and remove work across the small-array and map forms")
+    void manySubscribersOnOneFilter() {
+        TopicTrie<String, Integer> trie = new TopicTrie<>();
+        TopicFilter filter = TopicFilter.of("shared/+/t");
+        for (int i = 0; i < 40; i++) {
+            assertThat(trie.put(filter, "k" + i, i)).isNull();
+            assertThat(trie.put(filter, "k" + i, i + 100)).isEqualTo(i);
+            Map<String, Integer> seen = new HashMap<>();
+            trie.match(TopicName.of("shared/x/t"), seen::put);
+            assertThat(seen).hasSize(i + 1).containsEntry("k" + i, i + 100).containsEntry("k0", 100);
+        }
+        for (int i = 0; i < 40; i++) {
+            assertThat(trie.remove(filter, "k" + i)).isEqualTo(i + 100);
+            assertThat(trie.remove(filter, "k" + i)).isNull();
+            Map<String, Integer> seen = new HashMap<>();
+            trie.match(TopicName.of("shared/x/t"), seen::put);
+            assertThat(seen).hasSize(39 - i);
+        }
+        assertThat(trie.size()).isZero();
+        assertThat(trie.nodeCount()).isZero();
+
+        // The small form: remove from the middle keeps the others.
+        for (int i = 0; i < 5; i++) {
+            trie.put(filter, "s" + i, i);
+        }
+        trie.remove(filter, "s2");
+        Map<String, Integer> seen = new HashMap<>();
+        trie.match(TopicName.of("shared/y/t"), seen::put);
+        assertThat(seen).containsOnly(entry("s0", 0), entry("s1", 1), entry("s3", 3), entry("s4", 4));
+    }
 }
