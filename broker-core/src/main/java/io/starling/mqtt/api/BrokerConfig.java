@@ -27,6 +27,7 @@ public final class BrokerConfig {
     private final UnauthorizedPublishPolicy unauthorizedPublishPolicy;
     private final boolean nativeTransport;
     private final int ioThreads;
+    private final Duration sysInterval;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -45,6 +46,7 @@ public final class BrokerConfig {
         this.unauthorizedPublishPolicy = b.unauthorizedPublishPolicy;
         this.nativeTransport = b.nativeTransport;
         this.ioThreads = b.ioThreads;
+        this.sysInterval = b.sysInterval;
     }
 
     public static Builder builder() {
@@ -73,6 +75,7 @@ public final class BrokerConfig {
         b.unauthorizedPublishPolicy = unauthorizedPublishPolicy;
         b.nativeTransport = nativeTransport;
         b.ioThreads = ioThreads;
+        b.sysInterval = sysInterval;
         return b;
     }
 
@@ -152,6 +155,11 @@ public final class BrokerConfig {
         return ioThreads;
     }
 
+    /** How often the {@code $SYS/broker/...} topics are published; zero (the default) switches them off. */
+    public Duration sysInterval() {
+        return sysInterval;
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[host=" + host + ", port=" + port + ", maxPacketSize=" + maxPacketSize
@@ -159,7 +167,7 @@ public final class BrokerConfig {
                 + ", connectTimeout=" + connectTimeout + ", maxInflight=" + maxInflight
                 + ", maxQueuedMessages=" + maxQueuedMessages + ", queueOverflowPolicy=" + queueOverflowPolicy
                 + ", queueQos0WhenOffline=" + queueQos0WhenOffline + ", wildcardSubscriptions=" + wildcardSubscriptions
-                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + ", ioThreads=" + ioThreads + "]";
+                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + ", ioThreads=" + ioThreads + ", sysInterval=" + sysInterval + "]";
     }
 
     /** Collects settings; {@link #build()} checks them together. */
@@ -181,6 +189,9 @@ public final class BrokerConfig {
         private boolean nativeTransport = true;
         // Half the processors: see docs/decisions/0007-io-threads-default.md.
         private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        // Off in the library: an embedded or test broker should hold no retained messages it was not given.
+        // The standalone launcher switches it on (10 s, as Mosquitto).
+        private Duration sysInterval = Duration.ZERO;
 
         private Builder() {}
 
@@ -264,6 +275,11 @@ public final class BrokerConfig {
             return this;
         }
 
+        public Builder sysInterval(Duration value) {
+            this.sysInterval = Objects.requireNonNull(value, "sysInterval");
+            return this;
+        }
+
         public BrokerConfig build() {
             require(port >= 0 && port <= 65_535, "port must be 0..65535, was " + port);
             require(maxPacketSize >= 64 && maxPacketSize <= PROTOCOL_MAX_PACKET_SIZE,
@@ -274,6 +290,8 @@ public final class BrokerConfig {
             require(maxInflight >= 1 && maxInflight <= 65_535, "maxInflight must be 1..65535, was " + maxInflight);
             require(maxQueuedMessages >= 0, "maxQueuedMessages must be >= 0, was " + maxQueuedMessages);
             require(!host.isBlank(), "host must not be blank");
+            require(!sysInterval.isNegative() && (sysInterval.isZero() || sysInterval.toMillis() >= 10),
+                    "sysInterval must be zero (off) or at least 10 ms, was " + sysInterval);
             require(ioThreads >= 1 && ioThreads <= 1024, "ioThreads must be 1..1024, was " + ioThreads);
             return new BrokerConfig(this);
         }

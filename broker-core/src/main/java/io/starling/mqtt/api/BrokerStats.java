@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class BrokerStats {
     private final LongAdder connectionsAccepted = new LongAdder();
+    private final LongAdder clientsConnected = new LongAdder();
     private final LongAdder connectionsRefused = new LongAdder();
     private final LongAdder protocolViolations = new LongAdder();
     private final LongAdder messagesReceived = new LongAdder();
@@ -20,6 +21,11 @@ public final class BrokerStats {
 
     public long connectionsAccepted() {
         return connectionsAccepted.sum();
+    }
+
+    /** Clients connected right now. */
+    public long clientsConnected() {
+        return clientsConnected.sum();
     }
 
     public long connectionsRefused() {
@@ -65,6 +71,12 @@ public final class BrokerStats {
 
     public void onConnectionAccepted() {
         connectionsAccepted.increment();
+        clientsConnected.increment();
+    }
+
+    /** A connection that had been accepted ended. */
+    public void onClientGone() {
+        clientsConnected.decrement();
     }
 
     public void onConnectionRefused() {

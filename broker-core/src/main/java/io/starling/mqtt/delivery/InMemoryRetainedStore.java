@@ -20,8 +20,8 @@ public final class InMemoryRetainedStore implements RetainedStore {
     }
 
     @Override
-    public void remove(TopicName topic) {
-        messages.remove(topic);
+    public boolean remove(TopicName topic) {
+        return messages.remove(topic) != null;
     }
 
     @Override

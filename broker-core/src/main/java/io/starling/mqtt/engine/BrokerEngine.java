@@ -33,18 +33,27 @@ public final class BrokerEngine implements AutoCloseable {
     private final Router router;
     private final ProtocolContext protocolContext;
     private final ExecutorService listenerExecutor;
+    private final BrokerAdmin admin;
+    private final SysTopicsPublisher sysTopics;
 
     public BrokerEngine(BrokerConfig config) {
         this.config = config;
         this.registry = new SessionRegistry(config, stats, index);
         this.router = new Router(index, retained);
         this.protocolContext = new ProtocolContext(config, stats, registry, router, retained);
+        this.admin = new BrokerAdmin(registry, retained);
+        this.sysTopics = new SysTopicsPublisher(config.sysInterval(), stats, registry, index::size, retained, router);
         // One thread keeps in-process deliveries in publish order and off the event loops.
         this.listenerExecutor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "starling-listeners");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Starts the broker's own background work ($SYS topics); {@code name} prefixes its thread names. */
+    public void start(String name) {
+        sysTopics.start(name + "-sys");
     }
 
     public Connection newConnection(ClientChannel channel) {
@@ -62,6 +71,11 @@ public final class BrokerEngine implements AutoCloseable {
         // Retained messages first, as for a network subscriber [MQTT-3.3.1-6].
         retained.forEachMatching(topicFilter, m -> subscriber.deliver(m, QoS.min(m.qos(), qos)));
         return subscriber;
+    }
+
+    /** Sessions, disconnects and retained messages for the embedding application. */
+    public BrokerAdmin admin() {
+        return admin;
     }
 
     public BrokerConfig config() {
@@ -86,6 +100,7 @@ public final class BrokerEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        sysTopics.close();
         listenerExecutor.shutdown();
         try {
             if (!listenerExecutor.awaitTermination(500, TimeUnit.MILLISECONDS)) {

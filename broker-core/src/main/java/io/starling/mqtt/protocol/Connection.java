@@ -244,12 +244,24 @@ public final class Connection implements SessionOwner {
     }
 
     @Override
+    public void onAdminDisconnect() {
+        LOG.info("client {} from {}: disconnected by the application", client.clientId(), channel.remoteAddress());
+        // Ended without DISCONNECT from the client: the will is published [MQTT-3.1.2-8].
+        if (state == State.CONNECTED) {
+            end(true);
+        }
+        state = State.CLOSED;
+        channel.close();
+    }
+
+    @Override
     public String clientId() {
         return client == null ? null : client.clientId();
     }
 
     private void endAfterSessionLeft() {
         if (state == State.CONNECTED) {
+            context.stats().onClientGone();
             publishWill();
         }
         state = State.CLOSED;
@@ -257,6 +269,9 @@ public final class Connection implements SessionOwner {
     }
 
     private void end(boolean publishWill) {
+        if (state == State.CONNECTED) {
+            context.stats().onClientGone();
+        }
         state = State.CLOSED;
         if (publishWill) {
             publishWill();

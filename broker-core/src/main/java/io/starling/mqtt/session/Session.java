@@ -15,7 +15,9 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,22 @@ public final class Session implements Subscriber {
     /** Runs {@code task} on this session's owner executor, after every task submitted before it. */
     public void execute(Runnable task) {
         mailbox.submit(task);
+    }
+
+    /** Computes {@code query} on the owner executor (at once if the caller is the owner and nothing is waiting). */
+    public <T> CompletableFuture<T> query(Supplier<T> query) {
+        if (mailbox.canRunInline()) {
+            return CompletableFuture.completedFuture(query.get());
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        mailbox.submit(() -> {
+            try {
+                result.complete(query.get());
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     Executor executor() {
@@ -351,6 +369,24 @@ public final class Session implements Subscriber {
         queue = null;
         inboundQos2 = Set.of();
         context.registry().removeIfSame(clientId, this);
+    }
+
+    // ---- admin (owner executor) ----
+
+    /** Closes the attached connection, if any; false if the client is offline. */
+    public boolean disconnectClient() {
+        SessionOwner current = owner;
+        if (current == null) {
+            return false;
+        }
+        current.onAdminDisconnect();
+        return true;
+    }
+
+    /** A consistent picture of this session, taken on its executor. */
+    public SessionSnapshot snapshot() {
+        return new SessionSnapshot(clientId, cleanSession, channel != null, Map.copyOf(subscriptions),
+                inflightCount(), queuedCount());
     }
 
     // ---- introspection for tests and admin ----

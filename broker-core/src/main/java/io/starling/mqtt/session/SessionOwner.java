@@ -8,6 +8,9 @@ public interface SessionOwner {
     /** The session was discarded (queue overflow policy): end this connection so the client learns of it. */
     void onSessionDiscarded();
 
+    /** The embedding application asked to disconnect this client; the session stays as it is. */
+    void onAdminDisconnect();
+
     /** The client id, for logs. */
     String clientId();
 }

@@ -10,8 +10,8 @@ public interface RetainedStore {
     /** Stores {@code message} as the retained message of its topic, replacing any earlier one. */
     void put(Message message);
 
-    /** Removes the retained message of {@code topic}, if any. */
-    void remove(TopicName topic);
+    /** Removes the retained message of {@code topic}; true if there was one. */
+    boolean remove(TopicName topic);
 
     /** Calls {@code action} with the retained message of every topic that {@code filter} matches. */
     void forEachMatching(TopicFilter filter, Consumer<Message> action);

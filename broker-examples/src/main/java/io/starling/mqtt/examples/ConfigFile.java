@@ -35,6 +35,7 @@ final class ConfigFile {
             Map.entry("wildcard_subscriptions", (b, v) -> b.wildcardSubscriptions(bool(v))),
             Map.entry("native_transport", (b, v) -> b.nativeTransport(bool(v))),
             Map.entry("io_threads", (b, v) -> b.ioThreads(integer(v))),
+            Map.entry("sys_interval_seconds", (b, v) -> b.sysInterval(Duration.ofSeconds(integer(v)))),
             Map.entry("unauthorized_publish_policy",
                     (b, v) -> b.unauthorizedPublishPolicy(enumValue(UnauthorizedPublishPolicy.class, v))));
 

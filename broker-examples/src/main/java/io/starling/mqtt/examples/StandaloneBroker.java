@@ -45,7 +45,8 @@ public final class StandaloneBroker {
 
     /** Command line first read for --config, then the file, then the other options, which override the file. */
     static BrokerConfig parse(String[] args) {
-        BrokerConfig.Builder builder = BrokerConfig.builder();
+        // The standalone broker publishes $SYS topics every 10 s, as Mosquitto does; the file may change it.
+        BrokerConfig.Builder builder = BrokerConfig.builder().sysInterval(java.time.Duration.ofSeconds(10));
         String host = null;
         String port = null;
         String config = null;

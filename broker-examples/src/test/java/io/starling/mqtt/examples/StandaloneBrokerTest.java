@@ -52,6 +52,8 @@ class StandaloneBrokerTest {
         assertThat(config.host()).isEqualTo("127.0.0.1").isEqualTo(defaults.host());
         assertThat(config.port()).isEqualTo(1883).isEqualTo(defaults.port());
         assertThat(config.maxInflight()).isEqualTo(defaults.maxInflight());
+        assertThat(defaults.sysInterval()).as("embedded brokers publish no $SYS topics unless asked").isZero();
+        assertThat(config.sysInterval()).as("the standalone broker publishes $SYS every 10 s").hasSeconds(10);
     }
 
     @Test
@@ -103,6 +105,7 @@ class StandaloneBrokerTest {
                 unauthorized_publish_policy = DISCONNECT
                 native_transport = false
                 io_threads = 3
+                sys_interval_seconds = 0
                 """);
         BrokerConfig c = parse("--config", config.toString());
         assertThat(c.host()).isEqualTo("0.0.0.0");
@@ -119,6 +122,7 @@ class StandaloneBrokerTest {
         assertThat(c.unauthorizedPublishPolicy()).isEqualTo(UnauthorizedPublishPolicy.DISCONNECT);
         assertThat(c.nativeTransport()).isFalse();
         assertThat(c.ioThreads()).isEqualTo(3);
+        assertThat(c.sysInterval()).isZero();
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.MessageListener;
 import io.starling.mqtt.api.MqttBroker;
 import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.engine.BrokerAdmin;
 import io.starling.mqtt.engine.BrokerEngine;
 import java.net.InetSocketAddress;
 import java.util.Objects;
@@ -94,6 +95,7 @@ public final class StarlingBroker implements MqttBroker {
                 throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
             }
             bound = (InetSocketAddress) serverChannel.localAddress();
+            engine.start("starling-" + id);
             LOG.info("Starling MQTT broker listening on {} ({} transport)", boundAddress(), epoll ? "epoll" : "nio");
             return this;
         }
@@ -144,6 +146,11 @@ public final class StarlingBroker implements MqttBroker {
 
     public BrokerStats stats() {
         return engine.stats();
+    }
+
+    /** Sessions, disconnects and retained messages for the embedding application. */
+    public BrokerAdmin admin() {
+        return engine.admin();
     }
 
     /** The domain engine, for admin and tests. */

@@ -1,0 +1,146 @@
+package io.starling.mqtt.micrometer;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.starling.mqtt.api.BrokerStats;
+import io.starling.mqtt.netty.StarlingBroker;
+import io.starling.mqtt.session.Session;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
+
+/**
+ * Binds a {@link StarlingBroker}'s counters and gauges to a Micrometer {@link MeterRegistry}:
+ *
+ * <pre>{@code
+ * StarlingBroker broker = StarlingBroker.builder().port(1883).start();
+ * new StarlingMetrics(broker).bindTo(registry);
+ * }</pre>
+ *
+ * <p>Every name starts with {@code starling.}; docs/operations.md ("Metrics (Micrometer)") lists each meter, its
+ * type, tags and meaning, and a test keeps that list and this class in step.
+ *
+ * <p>Counters read {@link BrokerStats}, which the broker keeps whether or not this binder is used; nothing is
+ * counted twice and binding costs nothing on the broker's hot paths. Session gauges (sessions, inflight, queued)
+ * iterate over the sessions when the registry polls them. Those counts are owned by the sessions' event loops, so
+ * a poll from another thread reads them without synchronisation: they are approximate, as gauges are.
+ *
+ * <p>Micrometer is an optional dependency of this module: an application that does not load this class needs no
+ * Micrometer at run time.
+ */
+public final class StarlingMetrics implements MeterBinder {
+    /** Common prefix of every meter name. */
+    public static final String PREFIX = "starling.";
+
+    private final StarlingBroker broker;
+    private final Tags tags;
+
+    public StarlingMetrics(StarlingBroker broker) {
+        this(broker, Tags.empty());
+    }
+
+    /** With {@code tags} added to every meter, for example to tell several brokers in one application apart. */
+    public StarlingMetrics(StarlingBroker broker, Iterable<Tag> tags) {
+        this.broker = Objects.requireNonNull(broker, "broker");
+        this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        BrokerStats stats = broker.stats();
+
+        counter(registry, stats, "connections.accepted", "connections", BrokerStats::connectionsAccepted,
+                "Client connections accepted (CONNACK 0x00)", Tags.empty());
+        counter(registry, stats, "connections.refused", "connections", BrokerStats::connectionsRefused,
+                "CONNECTs refused with a non-zero CONNACK return code, for any reason", Tags.empty());
+        // BrokerStats does not yet tell an authentication refusal from the other refusals (protocol version,
+        // identifier rejected, server unavailable): until it does, this is the same count as connections.refused.
+        counter(registry, stats, "auth.failures", "connections", BrokerStats::connectionsRefused,
+                "Authentication failures; for now every refused CONNECT (same value as starling.connections.refused)",
+                Tags.empty());
+        counter(registry, stats, "protocol.violations", "violations", BrokerStats::protocolViolations,
+                "Connections closed for a protocol violation or a malformed packet", Tags.empty());
+        counter(registry, stats, "messages.received", "messages", BrokerStats::messagesReceived,
+                "PUBLISH messages received from clients", Tags.empty());
+        counter(registry, stats, "messages.sent", "messages", BrokerStats::messagesSent,
+                "PUBLISH messages sent to clients", Tags.empty());
+        counter(registry, stats, "messages.dropped", "messages", BrokerStats::qos0DroppedNotWritable,
+                "Messages dropped, by reason", Tags.of("reason", "qos0_not_writable"));
+        counter(registry, stats, "messages.dropped", "messages", BrokerStats::qos0DroppedOffline,
+                "Messages dropped, by reason", Tags.of("reason", "qos0_offline"));
+        counter(registry, stats, "messages.dropped", "messages", BrokerStats::queueOverflowDrops,
+                "Messages dropped, by reason", Tags.of("reason", "queue_overflow"));
+        counter(registry, stats, "sessions.discarded", "sessions", BrokerStats::sessionsDiscardedOnOverflow,
+                "Sessions discarded by the broker, by reason", Tags.of("reason", "queue_overflow"));
+        counter(registry, stats, "publishes.denied", "messages", BrokerStats::publishesDenied,
+                "PUBLISHes refused by the authorizer or aimed at $SYS", Tags.empty());
+
+        Gauge.builder(PREFIX + "clients.connected", stats, BrokerStats::clientsConnected)
+                .description("Client connections accepted and not yet closed")
+                .baseUnit("connections")
+                .tags(tags)
+                .register(registry);
+        gauge(registry, "sessions", "sessions", b -> countSessions(b, true),
+                "Sessions whose client is connected, or offline persistent sessions, by state",
+                Tags.of("state", "connected"));
+        gauge(registry, "sessions", "sessions", b -> countSessions(b, false),
+                "Sessions whose client is connected, or offline persistent sessions, by state",
+                Tags.of("state", "offline"));
+        gauge(registry, "subscriptions", "subscriptions", b -> b.engine().index().size(),
+                "Subscriptions (client and in-process) in the subscription index", Tags.empty());
+        gauge(registry, "retained.messages", "messages", b -> b.engine().retained().size(),
+                "Retained messages stored, the broker's own $SYS topics included", Tags.empty());
+        gauge(registry, "inflight.messages", "messages", b -> sumOverSessions(b, Session::inflightCount),
+                "QoS 1/2 messages sent and not yet acknowledged, summed over sessions (approximate)", Tags.empty());
+        gauge(registry, "queued.messages", "messages", b -> sumOverSessions(b, Session::queuedCount),
+                "Messages waiting in session queues, summed over sessions (approximate)", Tags.empty());
+    }
+
+    private void counter(MeterRegistry registry, BrokerStats stats, String name, String unit,
+                         ToDoubleFunction<BrokerStats> value, String description, Tags extra) {
+        FunctionCounter.builder(PREFIX + name, stats, value)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags.and(extra))
+                .register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String unit, ToDoubleFunction<StarlingBroker> value,
+                       String description, Tags extra) {
+        Gauge.builder(PREFIX + name, broker, value)
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags.and(extra))
+                .register(registry);
+    }
+
+    private static double countSessions(StarlingBroker broker, boolean connected) {
+        long count = 0;
+        for (Session session : broker.engine().sessions().sessions()) {
+            if (session.isConnected() == connected) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Sums a per-session count read from a foreign thread. The session's event loop may replace or clear the
+     * underlying collection meanwhile; a read that fails or looks impossible counts as zero for that session.
+     */
+    private static double sumOverSessions(StarlingBroker broker, ToIntFunction<Session> count) {
+        long total = 0;
+        for (Session session : broker.engine().sessions().sessions()) {
+            try {
+                total += Math.max(0, count.applyAsInt(session));
+            } catch (RuntimeException racedWithEventLoop) {
+                // Approximate by design: skip this session for this poll.
+            }
+        }
+        return total;
+    }
+}
