@@ -96,7 +96,7 @@ class ReadmeExampleTest {
     void readmeCommands() throws IOException {
         assertThat(commandLines(readme())).containsExactly(
                 "mvn -B -q package -DskipTests && java -jar broker-examples/target/starling-broker.jar",
-                "mvn -B verify");
+                "mvn -B install && mvn -B -f broker-examples/consumer-sample/pom.xml verify");
     }
 
     @Test
