@@ -1,6 +1,8 @@
 package io.starling.mqtt.api;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,6 +30,8 @@ public final class BrokerConfig {
     private final boolean nativeTransport;
     private final int ioThreads;
     private final Duration sysInterval;
+    private final List<Interceptor> interceptors;
+    private final Duration interceptorTimeout;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -47,6 +51,8 @@ public final class BrokerConfig {
         this.nativeTransport = b.nativeTransport;
         this.ioThreads = b.ioThreads;
         this.sysInterval = b.sysInterval;
+        this.interceptors = List.copyOf(b.interceptors);
+        this.interceptorTimeout = b.interceptorTimeout;
     }
 
     public static Builder builder() {
@@ -76,6 +82,8 @@ public final class BrokerConfig {
         b.nativeTransport = nativeTransport;
         b.ioThreads = ioThreads;
         b.sysInterval = sysInterval;
+        b.interceptors = new ArrayList<>(interceptors);
+        b.interceptorTimeout = interceptorTimeout;
         return b;
     }
 
@@ -160,6 +168,16 @@ public final class BrokerConfig {
         return sysInterval;
     }
 
+    /** Interceptors, called in this order. */
+    public List<Interceptor> interceptors() {
+        return interceptors;
+    }
+
+    /** How long a publish decision may take before the message is refused. Default 5 s. */
+    public Duration interceptorTimeout() {
+        return interceptorTimeout;
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[host=" + host + ", port=" + port + ", maxPacketSize=" + maxPacketSize
@@ -167,7 +185,8 @@ public final class BrokerConfig {
                 + ", connectTimeout=" + connectTimeout + ", maxInflight=" + maxInflight
                 + ", maxQueuedMessages=" + maxQueuedMessages + ", queueOverflowPolicy=" + queueOverflowPolicy
                 + ", queueQos0WhenOffline=" + queueQos0WhenOffline + ", wildcardSubscriptions=" + wildcardSubscriptions
-                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + ", ioThreads=" + ioThreads + ", sysInterval=" + sysInterval + "]";
+                + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + ", ioThreads=" + ioThreads + ", sysInterval=" + sysInterval + ", interceptors=" + interceptors.size()
+                + ", interceptorTimeout=" + interceptorTimeout + "]";
     }
 
     /** Collects settings; {@link #build()} checks them together. */
@@ -192,6 +211,8 @@ public final class BrokerConfig {
         // Off in the library: an embedded or test broker should hold no retained messages it was not given.
         // The standalone launcher switches it on (10 s, as Mosquitto).
         private Duration sysInterval = Duration.ZERO;
+        private List<Interceptor> interceptors = new ArrayList<>();
+        private Duration interceptorTimeout = Duration.ofSeconds(5);
 
         private Builder() {}
 
@@ -280,6 +301,17 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** Adds an interceptor; interceptors are called in the order they were added. */
+        public Builder interceptor(Interceptor value) {
+            this.interceptors.add(Objects.requireNonNull(value, "interceptor"));
+            return this;
+        }
+
+        public Builder interceptorTimeout(Duration value) {
+            this.interceptorTimeout = Objects.requireNonNull(value, "interceptorTimeout");
+            return this;
+        }
+
         public BrokerConfig build() {
             require(port >= 0 && port <= 65_535, "port must be 0..65535, was " + port);
             require(maxPacketSize >= 64 && maxPacketSize <= PROTOCOL_MAX_PACKET_SIZE,
@@ -290,6 +322,7 @@ public final class BrokerConfig {
             require(maxInflight >= 1 && maxInflight <= 65_535, "maxInflight must be 1..65535, was " + maxInflight);
             require(maxQueuedMessages >= 0, "maxQueuedMessages must be >= 0, was " + maxQueuedMessages);
             require(!host.isBlank(), "host must not be blank");
+            require(!interceptorTimeout.isNegative() && !interceptorTimeout.isZero(), "interceptorTimeout must be positive");
             require(!sysInterval.isNegative() && (sysInterval.isZero() || sysInterval.toMillis() >= 10),
                     "sysInterval must be zero (off) or at least 10 ms, was " + sysInterval);
             require(ioThreads >= 1 && ioThreads <= 1024, "ioThreads must be 1..1024, was " + ioThreads);

@@ -18,6 +18,8 @@ public final class BrokerStats {
     private final LongAdder queueOverflowDrops = new LongAdder();
     private final LongAdder sessionsDiscardedOnOverflow = new LongAdder();
     private final LongAdder publishesDenied = new LongAdder();
+    private final LongAdder interceptorRefusals = new LongAdder();
+    private final LongAdder interceptorNotificationsDropped = new LongAdder();
 
     public long connectionsAccepted() {
         return connectionsAccepted.sum();
@@ -67,6 +69,24 @@ public final class BrokerStats {
     /** PUBLISHes the authorizer refused, or that targeted {@code $SYS}. */
     public long publishesDenied() {
         return publishesDenied.sum();
+    }
+
+    /** Messages an interceptor refused, or whose decision failed or timed out. */
+    public long interceptorRefusals() {
+        return interceptorRefusals.sum();
+    }
+
+    /** Interceptor notifications not delivered because the notification thread was too far behind. */
+    public long interceptorNotificationsDropped() {
+        return interceptorNotificationsDropped.sum();
+    }
+
+    public void onInterceptorRefusal() {
+        interceptorRefusals.increment();
+    }
+
+    public void onInterceptorNotificationDropped() {
+        interceptorNotificationsDropped.increment();
     }
 
     public void onConnectionAccepted() {

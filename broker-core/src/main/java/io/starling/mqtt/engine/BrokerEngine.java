@@ -2,6 +2,7 @@ package io.starling.mqtt.engine;
 
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.BrokerStats;
+import io.starling.mqtt.api.ClientInfo;
 import io.starling.mqtt.api.InProcessSubscription;
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.MessageListener;
@@ -10,6 +11,7 @@ import io.starling.mqtt.delivery.InMemoryRetainedStore;
 import io.starling.mqtt.delivery.Router;
 import io.starling.mqtt.protocol.Connection;
 import io.starling.mqtt.protocol.ProtocolContext;
+import io.starling.mqtt.session.InterceptorChain;
 import io.starling.mqtt.session.SessionRegistry;
 import io.starling.mqtt.session.Subscriber;
 import io.starling.mqtt.spi.ClientChannel;
@@ -34,13 +36,16 @@ public final class BrokerEngine implements AutoCloseable {
     private final ProtocolContext protocolContext;
     private final ExecutorService listenerExecutor;
     private final BrokerAdmin admin;
+    private final InterceptorChain interceptors;
     private final SysTopicsPublisher sysTopics;
 
     public BrokerEngine(BrokerConfig config) {
         this.config = config;
-        this.registry = new SessionRegistry(config, stats, index);
+        this.interceptors = new InterceptorChain(config.interceptors(), config.interceptorTimeout(), stats,
+                "starling-interceptors");
+        this.registry = new SessionRegistry(config, stats, index, interceptors);
         this.router = new Router(index, retained);
-        this.protocolContext = new ProtocolContext(config, stats, registry, router, retained);
+        this.protocolContext = new ProtocolContext(config, stats, registry, router, retained, interceptors);
         this.admin = new BrokerAdmin(registry, retained);
         this.sysTopics = new SysTopicsPublisher(config.sysInterval(), stats, registry, index::size, retained, router);
         // One thread keeps in-process deliveries in publish order and off the event loops.
@@ -60,8 +65,20 @@ public final class BrokerEngine implements AutoCloseable {
         return new Connection(channel, protocolContext);
     }
 
+    /**
+     * Publishes as the embedding application. With an interceptor that answers later, the message is routed when
+     * the decision arrives, so two such publishes from one thread may be routed in the order of their decisions.
+     */
     public void publish(Message message) {
-        router.publish(message);
+        if (interceptors.isEmpty()) {
+            router.publish(message);
+            return;
+        }
+        interceptors.onPublish(ClientInfo.IN_PROCESS, message).thenAccept(decided -> {
+            if (decided != null) {
+                router.publish(decided);
+            }
+        });
     }
 
     public InProcessSubscription subscribe(String filter, QoS qos, MessageListener listener) {
@@ -101,6 +118,7 @@ public final class BrokerEngine implements AutoCloseable {
     @Override
     public void close() {
         sysTopics.close();
+        interceptors.close();
         listenerExecutor.shutdown();
         try {
             if (!listenerExecutor.awaitTermination(500, TimeUnit.MILLISECONDS)) {

@@ -47,6 +47,7 @@ public final class Connection implements SessionOwner {
     private int keepAliveSeconds;
     private Session session;
     private boolean readingPaused;
+    private boolean held;
 
     public Connection(ClientChannel channel, ProtocolContext context) {
         this.channel = channel;
@@ -83,7 +84,17 @@ public final class Connection implements SessionOwner {
                     }
                     pending.add(packet);
                 }
-                case CONNECTED -> dispatch(packet);
+                case CONNECTED -> {
+                    if (held) {
+                        // An interceptor is still deciding about an earlier PUBLISH: keep the order.
+                        if (pending == null) {
+                            pending = new ArrayList<>(4);
+                        }
+                        pending.add(packet);
+                    } else {
+                        dispatch(packet);
+                    }
+                }
                 case CLOSED -> { }
             }
         } catch (ProtocolViolation violation) {
@@ -112,7 +123,7 @@ public final class Connection implements SessionOwner {
         } else if (packet instanceof Subscribe subscribe) {
             SubscriptionHandler.onSubscribe(session, channel, client, context, subscribe);
         } else if (packet instanceof Unsubscribe unsubscribe) {
-            SubscriptionHandler.onUnsubscribe(session, channel, unsubscribe);
+            SubscriptionHandler.onUnsubscribe(session, channel, client, context, unsubscribe);
         } else if (packet instanceof PingReq) {
             channel.write(PingResp.INSTANCE);
         } else if (packet instanceof Disconnect) {
@@ -212,6 +223,8 @@ public final class Connection implements SessionOwner {
                 client.clientId(), channel.remoteAddress(), readySession.cleanSession(), keepAliveSeconds,
                 sessionPresent);
         readySession.attach(this, channel);
+        ClientInfo connected = client;
+        context.interceptors().notify(i -> i.onConnect(connected));
         List<MqttPacket> waiting = pending;
         pending = null;
         if (waiting != null) {
@@ -262,6 +275,8 @@ public final class Connection implements SessionOwner {
     private void endAfterSessionLeft() {
         if (state == State.CONNECTED) {
             context.stats().onClientGone();
+            ClientInfo gone = client;
+            context.interceptors().notify(i -> i.onDisconnect(gone, false));
             publishWill();
         }
         state = State.CLOSED;
@@ -271,6 +286,9 @@ public final class Connection implements SessionOwner {
     private void end(boolean publishWill) {
         if (state == State.CONNECTED) {
             context.stats().onClientGone();
+            ClientInfo gone = client;
+            boolean clean = !publishWill;
+            context.interceptors().notify(i -> i.onDisconnect(gone, clean));
         }
         state = State.CLOSED;
         if (publishWill) {
@@ -290,6 +308,27 @@ public final class Connection implements SessionOwner {
 
     private String clientIdForLog() {
         return client == null ? "(not connected)" : client.clientId();
+    }
+
+    /** Holds the following packets (and reading) until {@link #release()}: an interceptor answers later. */
+    void hold() {
+        held = true;
+        if (!readingPaused) {
+            readingPaused = true;
+            channel.pauseReading();
+        }
+    }
+
+    /** The decision came: run the packets that waited, in order, until done or held again. */
+    void release() {
+        held = false;
+        while (!held && state == State.CONNECTED && pending != null && !pending.isEmpty()) {
+            onPacket(pending.remove(0));
+        }
+        if (!held && readingPaused && state == State.CONNECTED) {
+            readingPaused = false;
+            channel.resumeReading();
+        }
     }
 
     /** Closes the connection for a reason that is not a protocol violation (e.g. a refused publish by policy). */

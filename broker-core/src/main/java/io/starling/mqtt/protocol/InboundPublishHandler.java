@@ -1,6 +1,9 @@
 package io.starling.mqtt.protocol;
 
+import io.starling.mqtt.api.Message;
+import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.api.UnauthorizedPublishPolicy;
+import java.util.concurrent.CompletableFuture;
 import io.starling.mqtt.packet.PubAck;
 import io.starling.mqtt.packet.PubComp;
 import io.starling.mqtt.packet.PubRec;
@@ -33,30 +36,43 @@ final class InboundPublishHandler {
             LOG.info("client {}: publish to {} not authorized; acknowledged and dropped [MQTT-3.3.5-2]",
                     session.clientId(), publish.topic());
         }
+        if (publish.qos() == QoS.EXACTLY_ONCE && !session.markInboundQos2(publish.packetId())) {
+            // A re-sent QoS 2 PUBLISH before PUBREL: acknowledged again, never forwarded again [MQTT-4.3.3-2].
+            connection.channel().write(new PubRec(publish.packetId()));
+            return;
+        }
+        if (!allowed || context.interceptors().isEmpty()) {
+            complete(connection, context, publish, allowed ? publish.toMessage() : null);
+            return;
+        }
+        CompletableFuture<Message> decision = context.interceptors().onPublish(connection.client(), publish.toMessage());
+        if (decision.isDone()) {
+            complete(connection, context, publish, decision.join());
+            return;
+        }
+        // The answer comes later: hold this client's following packets so acknowledgements keep their order.
+        connection.hold();
+        decision.thenAccept(message -> connection.channel().executor().execute(() -> {
+            complete(connection, context, publish, message);
+            connection.release();
+        }));
+    }
+
+    /** Routes the message unless refused ({@code null}), then acknowledges as the QoS requires [MQTT-3.3.4-1]. */
+    private static void complete(Connection connection, ProtocolContext context, Publish publish, Message message) {
+        if (message != null) {
+            context.router().publish(message);
+        }
         switch (publish.qos()) {
-            case AT_MOST_ONCE -> route(context, publish, allowed);
-            case AT_LEAST_ONCE -> {
-                route(context, publish, allowed);
-                connection.channel().write(new PubAck(publish.packetId()));
-            }
-            case EXACTLY_ONCE -> {
-                if (session.markInboundQos2(publish.packetId())) {
-                    route(context, publish, allowed);
-                }
-                connection.channel().write(new PubRec(publish.packetId()));
-            }
+            case AT_MOST_ONCE -> { }
+            case AT_LEAST_ONCE -> connection.channel().write(new PubAck(publish.packetId()));
+            case EXACTLY_ONCE -> connection.channel().write(new PubRec(publish.packetId()));
         }
     }
 
     static void onPubRel(Connection connection, Session session, PubRel pubRel) {
         session.releaseInboundQos2(pubRel.packetId());
         connection.channel().write(new PubComp(pubRel.packetId()));
-    }
-
-    private static void route(ProtocolContext context, Publish publish, boolean allowed) {
-        if (allowed) {
-            context.router().publish(publish.toMessage());
-        }
     }
 
     /** {@code $SYS} belongs to the broker: clients may not publish there [MQTT-4.7.2-1] (SHOULD). */

@@ -40,6 +40,7 @@ final class SubscriptionHandler {
             }
         }
         channel.write(new SubAck(subscribe.packetId(), codes));
+        granted.forEach((filter, qos) -> context.interceptors().notify(i -> i.onSubscribe(client, filter, qos)));
         // Sent with RETAIN 1 [MQTT-3.3.1-8], also again for a replaced subscription [MQTT-3.8.4-3].
         granted.forEach((filter, qos) -> context.retained().forEachMatching(filter,
                 message -> session.enqueue(message, QoS.min(message.qos(), qos))));
@@ -57,9 +58,12 @@ final class SubscriptionHandler {
     }
 
     /** Removes exact matches only [MQTT-3.10.4-1]; always answers one UNSUBACK [MQTT-3.10.4-5] [MQTT-3.10.4-6]. */
-    static void onUnsubscribe(Session session, ClientChannel channel, Unsubscribe unsubscribe) {
+    static void onUnsubscribe(Session session, ClientChannel channel, ClientInfo client, ProtocolContext context,
+                              Unsubscribe unsubscribe) {
         for (TopicFilter filter : unsubscribe.filters()) {
-            session.unsubscribe(filter);
+            if (session.unsubscribe(filter)) {
+                context.interceptors().notify(i -> i.onUnsubscribe(client, filter));
+            }
         }
         channel.write(new UnsubAck(unsubscribe.packetId()));
     }

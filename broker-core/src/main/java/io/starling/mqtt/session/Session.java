@@ -176,6 +176,7 @@ public final class Session implements Subscriber {
         switch (policy) {
             case DROP_NEWEST -> {
                 context.stats().onQueueOverflowDrop();
+                notifyDrop(queued.message(), "queue full, newest dropped");
                 LOG.warn("client {}: queue full ({} messages), dropped the newest message on {}", clientId,
                         queue.size(), queued.message().topic());
             }
@@ -183,6 +184,7 @@ public final class Session implements Subscriber {
                 QueuedMessage dropped = queue.poll();
                 if (dropped != null) {
                     context.stats().onQueueOverflowDrop();
+                    notifyDrop(dropped.message(), "queue full, oldest dropped");
                     LOG.warn("client {}: queue full ({} messages), dropped the oldest message on {}", clientId,
                             queue.size(), dropped.message().topic());
                     queue.add(queued);
@@ -190,11 +192,16 @@ public final class Session implements Subscriber {
             }
             case DISCARD_SESSION -> {
                 context.stats().onSessionDiscardedOnOverflow();
+                notifyDrop(queued.message(), "queue full, session discarded");
                 LOG.warn("client {}: queue full ({} messages), discarding the session; the client will see "
                         + "session present 0", clientId, queue.size());
                 discard();
             }
         }
+    }
+
+    private void notifyDrop(Message message, String reason) {
+        context.interceptors().notify(i -> i.onDrop(clientId, message, reason));
     }
 
     /** Fills the inflight window from the queue; on the owner executor while attached. */

@@ -7,4 +7,4 @@ import io.starling.mqtt.topic.TopicTrie;
 
 /** What every session shares: configuration, counters, the subscription index and the registry. */
 public record SessionContext(BrokerConfig config, BrokerStats stats, TopicTrie<Subscriber, QoS> index,
-                             SessionRegistry registry) {}
+                             SessionRegistry registry, InterceptorChain interceptors) {}

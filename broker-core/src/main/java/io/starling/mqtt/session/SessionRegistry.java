@@ -18,8 +18,9 @@ public final class SessionRegistry {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final SessionContext context;
 
-    public SessionRegistry(BrokerConfig config, BrokerStats stats, TopicTrie<Subscriber, QoS> index) {
-        this.context = new SessionContext(config, stats, index, this);
+    public SessionRegistry(BrokerConfig config, BrokerStats stats, TopicTrie<Subscriber, QoS> index,
+                           InterceptorChain interceptors) {
+        this.context = new SessionContext(config, stats, index, this, interceptors);
     }
 
     /** Called on the new connection's executor once the session may be used there. */
