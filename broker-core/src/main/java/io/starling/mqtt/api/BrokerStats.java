@@ -19,6 +19,9 @@ public final class BrokerStats {
     private final LongAdder sessionsDiscardedOnOverflow = new LongAdder();
     private final LongAdder publishesDenied = new LongAdder();
     private final LongAdder interceptorRefusals = new LongAdder();
+    private final LongAdder authenticationFailures = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
     private final LongAdder interceptorNotificationsDropped = new LongAdder();
 
     public long connectionsAccepted() {
@@ -79,6 +82,33 @@ public final class BrokerStats {
     /** Interceptor notifications not delivered because the notification thread was too far behind. */
     public long interceptorNotificationsDropped() {
         return interceptorNotificationsDropped.sum();
+    }
+
+    /** CONNECTs refused by the authenticator (CONNACK 0x04 or 0x05). */
+    public long authenticationFailures() {
+        return authenticationFailures.sum();
+    }
+
+    /** Bytes of whole MQTT packets received from clients. */
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    /** Bytes handed to the network for clients. */
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    public void onAuthenticationFailure() {
+        authenticationFailures.increment();
+    }
+
+    public void onBytesReceived(int bytes) {
+        bytesReceived.add(bytes);
+    }
+
+    public void onBytesSent(int bytes) {
+        bytesSent.add(bytes);
     }
 
     public void onInterceptorRefusal() {

@@ -74,9 +74,14 @@ final class ConnectHandler {
             return;
         }
         switch (result) {
-            case BAD_USERNAME_OR_PASSWORD -> connection.refuse(ConnectReturnCode.BAD_USERNAME_OR_PASSWORD,
-                    "bad user name or password");
-            case NOT_AUTHORIZED -> connection.refuse(ConnectReturnCode.NOT_AUTHORIZED, "not authorized");
+            case BAD_USERNAME_OR_PASSWORD -> {
+                context.stats().onAuthenticationFailure();
+                connection.refuse(ConnectReturnCode.BAD_USERNAME_OR_PASSWORD, "bad user name or password");
+            }
+            case NOT_AUTHORIZED -> {
+                context.stats().onAuthenticationFailure();
+                connection.refuse(ConnectReturnCode.NOT_AUTHORIZED, "not authorized");
+            }
             case ACCEPTED -> context.registry().acquire(connection.client().clientId(), connect.cleanSession(),
                     connection.channel().executor(), connection::onSessionReady);
         }

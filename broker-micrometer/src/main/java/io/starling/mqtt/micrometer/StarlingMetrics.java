@@ -57,11 +57,12 @@ public final class StarlingMetrics implements MeterBinder {
                 "Client connections accepted (CONNACK 0x00)", Tags.empty());
         counter(registry, stats, "connections.refused", "connections", BrokerStats::connectionsRefused,
                 "CONNECTs refused with a non-zero CONNACK return code, for any reason", Tags.empty());
-        // BrokerStats does not yet tell an authentication refusal from the other refusals (protocol version,
-        // identifier rejected, server unavailable): until it does, this is the same count as connections.refused.
-        counter(registry, stats, "auth.failures", "connections", BrokerStats::connectionsRefused,
-                "Authentication failures; for now every refused CONNECT (same value as starling.connections.refused)",
-                Tags.empty());
+        counter(registry, stats, "auth.failures", "connections", BrokerStats::authenticationFailures,
+                "CONNECTs the authenticator refused (CONNACK 0x04 or 0x05)", Tags.empty());
+        counter(registry, stats, "bytes.received", "bytes", BrokerStats::bytesReceived,
+                "Bytes of whole MQTT packets received from clients", Tags.empty());
+        counter(registry, stats, "bytes.sent", "bytes", BrokerStats::bytesSent,
+                "Bytes handed to the network for clients", Tags.empty());
         counter(registry, stats, "protocol.violations", "violations", BrokerStats::protocolViolations,
                 "Connections closed for a protocol violation or a malformed packet", Tags.empty());
         counter(registry, stats, "messages.received", "messages", BrokerStats::messagesReceived,

@@ -147,6 +147,9 @@ class StarlingMetricsTest {
             assertThat(received).containsExactlyInAnyOrder("t/1", "t/2");
             assertThat(count(registry, "starling.messages.received")).isEqualTo(3);
             assertThat(count(registry, "starling.messages.sent")).isEqualTo(2);
+            // At least the CONNECTs, SUBSCRIBE and three PUBLISHes came in; CONNACKs, SUBACK and two PUBLISHes went out.
+            assertThat(count(registry, "starling.bytes.received")).isGreaterThan(3 * 20);
+            assertThat(count(registry, "starling.bytes.sent")).isGreaterThan(2 * 20);
             // The broker retains its own $SYS topics too, and their number varies while it runs.
             assertThat(gauge(registry, "starling.retained.messages") - sysRetained(broker)).isEqualTo(1);
         });
@@ -166,7 +169,7 @@ class StarlingMetricsTest {
     }
 
     @Test
-    @DisplayName("refused connections count as refused and, for now, as authentication failures")
+    @DisplayName("refused logins count as refused connections and as authentication failures")
     void refusedConnections() throws Exception {
         MeterRegistry registry = new SimpleMeterRegistry();
         StarlingBroker broker = broker(registry, c -> c.authenticator(credentials -> CompletableFuture.completedFuture(

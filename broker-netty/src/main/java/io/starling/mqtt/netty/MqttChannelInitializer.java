@@ -28,7 +28,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
         ChannelPipeline p = ch.pipeline();
         // Two handlers: outbound packets are encoded by NettyClientChannel straight into its batch buffer and
         // written from the head, so no encoder sits in the pipeline (docs/decisions/0006-outbound-batching.md).
-        p.addLast(FRAME_DECODER, new MqttFrameDecoder(config.maxPacketSize()));
+        p.addLast(FRAME_DECODER, new MqttFrameDecoder(config.maxPacketSize(), engine.stats()::onBytesReceived));
         p.addLast(INBOUND, new MqttInboundHandler(engine, keepAlive, executors));
     }
 }

@@ -34,7 +34,8 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         keepAlive.start(ctx);
-        clientChannel = new NettyClientChannel(ctx.channel(), keepAlive, executors.of(ctx.channel().eventLoop()));
+        clientChannel = new NettyClientChannel(ctx.channel(), keepAlive, executors.of(ctx.channel().eventLoop()),
+                engine.stats());
         connection = engine.newConnection(clientChannel);
         super.channelActive(ctx);
     }

@@ -3,6 +3,7 @@ package io.starling.mqtt.netty.channel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.starling.mqtt.api.BrokerStats;
 import io.starling.mqtt.netty.codec.BufferSource;
 import io.starling.mqtt.netty.codec.MqttEncoder;
 import io.starling.mqtt.netty.KeepAliveTimer;
@@ -25,11 +26,14 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
 
     private ChannelHandlerContext head;
     private ByteBuf pending;
+    private final BrokerStats stats;
     private boolean flushScheduled;
 
     private final LoopExecutor executor;
 
-    public NettyClientChannel(Channel channel, KeepAliveTimer keepAliveTimer, LoopExecutor executor) {
+    public NettyClientChannel(Channel channel, KeepAliveTimer keepAliveTimer, LoopExecutor executor,
+                              BrokerStats stats) {
+        this.stats = stats;
         this.channel = channel;
         this.executor = executor;
         this.keepAliveTimer = keepAliveTimer;
@@ -62,6 +66,7 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
             return current;
         }
         if (current != null) {
+            stats.onBytesSent(current.readableBytes());
             outbound().write(current, channel.voidPromise());
         }
         pending = channel.alloc().ioBuffer(Math.max(size, BATCH_BUFFER_SIZE));
@@ -74,6 +79,7 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
         pending = null;
         ChannelHandlerContext ctx = outbound();
         if (current != null) {
+            stats.onBytesSent(current.readableBytes());
             ctx.write(current, channel.voidPromise());
         }
         ctx.flush();

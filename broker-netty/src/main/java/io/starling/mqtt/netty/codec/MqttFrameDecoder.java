@@ -7,6 +7,7 @@ import io.starling.mqtt.packet.MqttPacket;
 import io.starling.mqtt.packet.PacketType;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.function.IntConsumer;
 import java.util.Map;
 
 /**
@@ -32,15 +33,22 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private static final Map<PacketType, PacketDecoder> DECODERS = decoders();
 
     private final int maxPacketSize;
+    private final IntConsumer frameSizes;
     private boolean failed;
 
     /** @param maxPacketSize the largest whole packet accepted, fixed header included */
     public MqttFrameDecoder(int maxPacketSize) {
+        this(maxPacketSize, size -> { });
+    }
+
+    /** @param frameSizes told the size of every whole frame decoded (for byte counters) */
+    public MqttFrameDecoder(int maxPacketSize, IntConsumer frameSizes) {
         if (maxPacketSize < MIN_PACKET_SIZE || maxPacketSize > MAX_PACKET_SIZE) {
             throw new IllegalArgumentException(
                     "maxPacketSize must be " + MIN_PACKET_SIZE + ".." + MAX_PACKET_SIZE + ", was " + maxPacketSize);
         }
         this.maxPacketSize = maxPacketSize;
+        this.frameSizes = frameSizes;
     }
 
     @Override
@@ -99,6 +107,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
             return null;
         }
         in.skipBytes(headerLength);
+        frameSizes.accept((int) packetSize);
         ByteBuf body = in.readSlice(remainingLength);
         MqttPacket packet = DECODERS.get(type).decode(type, firstByte & 0x0F, body);
         if (body.isReadable()) {
