@@ -1,6 +1,5 @@
 package io.starling.mqtt.topic;
 
-import java.util.Arrays;
 
 /**
  * A validated topic name, the address of a PUBLISH: at least one character, no wildcard, no U+0000,
@@ -52,10 +51,5 @@ public final class TopicName {
     @Override
     public String toString() {
         return value;
-    }
-
-    /** Visible for the codec: equality of raw bytes without decoding again. */
-    public boolean hasUtf8(byte[] other) {
-        return Arrays.equals(utf8, other);
     }
 }
