@@ -13,6 +13,8 @@ public final class BrokerStats {
     private final LongAdder protocolViolations = new LongAdder();
     private final LongAdder messagesReceived = new LongAdder();
     private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder[] receivedByQos = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final LongAdder[] sentByQos = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final LongAdder qos0DroppedNotWritable = new LongAdder();
     private final LongAdder qos0DroppedOffline = new LongAdder();
     private final LongAdder queueOverflowDrops = new LongAdder();
@@ -137,12 +139,24 @@ public final class BrokerStats {
         protocolViolations.increment();
     }
 
-    public void onMessageReceived() {
-        messagesReceived.increment();
+    /** PUBLISH packets received from clients at {@code qos}. */
+    public long messagesReceived(QoS qos) {
+        return receivedByQos[qos.value()].sum();
     }
 
-    public void onMessageSent() {
+    /** PUBLISH packets sent to clients at {@code qos} (first transmissions). */
+    public long messagesSent(QoS qos) {
+        return sentByQos[qos.value()].sum();
+    }
+
+    public void onMessageReceived(QoS qos) {
+        messagesReceived.increment();
+        receivedByQos[qos.value()].increment();
+    }
+
+    public void onMessageSent(QoS qos) {
         messagesSent.increment();
+        sentByQos[qos.value()].increment();
     }
 
     public void onQos0DroppedNotWritable() {

@@ -44,6 +44,18 @@ public interface Interceptor {
     default void onUnsubscribe(ClientInfo client, TopicFilter filter) {
     }
 
+    /**
+     * Whether this interceptor wants {@link #onDeliver}: delivery notifications cost a task per message sent, so
+     * they are off unless asked for.
+     */
+    default boolean wantsDeliveries() {
+        return false;
+    }
+
+    /** A message was sent to a client at {@code qos} (first transmission, not re-sends). */
+    default void onDeliver(String clientId, Message message, QoS qos) {
+    }
+
     /** A message acknowledged to its publisher was dropped for {@code clientId} by a limit, with the reason. */
     default void onDrop(String clientId, Message message, String reason) {
     }

@@ -25,7 +25,7 @@ final class InboundPublishHandler {
     private InboundPublishHandler() {}
 
     static void onPublish(Connection connection, Session session, ProtocolContext context, Publish publish) {
-        context.stats().onMessageReceived();
+        context.stats().onMessageReceived(publish.qos());
         boolean allowed = mayPublish(connection, context, publish.topic());
         if (!allowed) {
             context.stats().onPublishDenied();

@@ -28,9 +28,11 @@ public final class InterceptorChain implements AutoCloseable {
     private final Duration timeout;
     private final BrokerStats stats;
     private final ThreadPoolExecutor notifier;
+    private final boolean wantsDeliveries;
 
     public InterceptorChain(List<Interceptor> interceptors, Duration timeout, BrokerStats stats, String threadName) {
         this.interceptors = List.copyOf(interceptors);
+        this.wantsDeliveries = this.interceptors.stream().anyMatch(Interceptor::wantsDeliveries);
         this.timeout = timeout;
         this.stats = stats;
         this.notifier = this.interceptors.isEmpty() ? null : new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -43,6 +45,11 @@ public final class InterceptorChain implements AutoCloseable {
 
     public boolean isEmpty() {
         return interceptors.isEmpty();
+    }
+
+    /** True if some interceptor asked for delivery notifications; checked once per message sent. */
+    public boolean wantsDeliveries() {
+        return wantsDeliveries;
     }
 
     /**

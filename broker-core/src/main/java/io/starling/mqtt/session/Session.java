@@ -136,7 +136,8 @@ public final class Session implements Subscriber {
             return;
         }
         channel.write(new Publish(message.topic(), QoS.AT_MOST_ONCE, false, message.retain(), 0, message.payload()));
-        context.stats().onMessageSent();
+        context.stats().onMessageSent(QoS.AT_MOST_ONCE);
+        notifyDelivery(message, QoS.AT_MOST_ONCE);
     }
 
     private void sendNew(Message message, QoS qos) {
@@ -146,7 +147,8 @@ public final class Session implements Subscriber {
         int packetId = allocatePacketId();
         inflight.put(packetId, new InflightMessage(packetId, message, qos, false));
         channel.write(new Publish(message.topic(), qos, false, message.retain(), packetId, message.payload()));
-        context.stats().onMessageSent();
+        context.stats().onMessageSent(qos);
+        notifyDelivery(message, qos);
     }
 
     /**
@@ -197,6 +199,16 @@ public final class Session implements Subscriber {
                         + "session present 0", clientId, queue.size());
                 discard();
             }
+        }
+    }
+
+    private void notifyDelivery(Message message, QoS qos) {
+        if (context.interceptors().wantsDeliveries()) {
+            context.interceptors().notify(i -> {
+                if (i.wantsDeliveries()) {
+                    i.onDeliver(clientId, message, qos);
+                }
+            });
         }
     }
 

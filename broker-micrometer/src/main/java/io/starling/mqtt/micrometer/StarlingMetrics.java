@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.starling.mqtt.api.BrokerStats;
+import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.netty.StarlingBroker;
 import io.starling.mqtt.session.Session;
 import java.util.Objects;
@@ -65,10 +66,13 @@ public final class StarlingMetrics implements MeterBinder {
                 "Bytes handed to the network for clients", Tags.empty());
         counter(registry, stats, "protocol.violations", "violations", BrokerStats::protocolViolations,
                 "Connections closed for a protocol violation or a malformed packet", Tags.empty());
-        counter(registry, stats, "messages.received", "messages", BrokerStats::messagesReceived,
-                "PUBLISH messages received from clients", Tags.empty());
-        counter(registry, stats, "messages.sent", "messages", BrokerStats::messagesSent,
-                "PUBLISH messages sent to clients", Tags.empty());
+        for (QoS qos : QoS.values()) {
+            Tags byQos = Tags.of("qos", Integer.toString(qos.value()));
+            counter(registry, stats, "messages.received", "messages", s -> s.messagesReceived(qos),
+                    "PUBLISH messages received from clients, by QoS", byQos);
+            counter(registry, stats, "messages.sent", "messages", s -> s.messagesSent(qos),
+                    "PUBLISH messages sent to clients (first transmissions), by QoS", byQos);
+        }
         counter(registry, stats, "messages.dropped", "messages", BrokerStats::qos0DroppedNotWritable,
                 "Messages dropped, by reason", Tags.of("reason", "qos0_not_writable"));
         counter(registry, stats, "messages.dropped", "messages", BrokerStats::qos0DroppedOffline,

@@ -80,8 +80,10 @@ class StarlingMetricsTest {
         return client;
     }
 
+    /** The sum over every counter of that name and tags (messages.received has one per QoS). */
     private static double count(MeterRegistry registry, String name, String... tags) {
-        return registry.get(name).tags(tags).functionCounter().count();
+        return registry.get(name).tags(tags).functionCounters().stream()
+                .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum();
     }
 
     private static double gauge(MeterRegistry registry, String name, String... tags) {
@@ -146,7 +148,12 @@ class StarlingMetricsTest {
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(received).containsExactlyInAnyOrder("t/1", "t/2");
             assertThat(count(registry, "starling.messages.received")).isEqualTo(3);
+            assertThat(count(registry, "starling.messages.received", "qos", "1")).isEqualTo(2);
+            assertThat(count(registry, "starling.messages.received", "qos", "0")).isEqualTo(1);
+            assertThat(count(registry, "starling.messages.received", "qos", "2")).isZero();
             assertThat(count(registry, "starling.messages.sent")).isEqualTo(2);
+            assertThat(count(registry, "starling.messages.sent", "qos", "1")).isEqualTo(1);
+            assertThat(count(registry, "starling.messages.sent", "qos", "0")).isEqualTo(1);
             // At least the CONNECTs, SUBSCRIBE and three PUBLISHes came in; CONNACKs, SUBACK and two PUBLISHes went out.
             assertThat(count(registry, "starling.bytes.received")).isGreaterThan(3 * 20);
             assertThat(count(registry, "starling.bytes.sent")).isGreaterThan(2 * 20);

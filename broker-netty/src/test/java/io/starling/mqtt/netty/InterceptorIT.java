@@ -171,4 +171,30 @@ class InterceptorIT {
                 "unsubscribe first t", "disconnect first true");
         assertThat(threads).allMatch(name -> name.equals("starling-interceptors"));
     }
+
+    @Test
+    @DisplayName("delivery notifications, when asked for, name the subscriber, the message and the QoS sent")
+    void deliveries() throws Exception {
+        List<String> deliveries = new CopyOnWriteArrayList<>();
+        broker.start(c -> c.interceptor(new Interceptor() {
+            @Override
+            public boolean wantsDeliveries() {
+                return true;
+            }
+
+            @Override
+            public void onDeliver(String clientId, Message message, QoS qos) {
+                deliveries.add(clientId + " " + message.topic() + " " + qos.value());
+            }
+        }));
+        Paho.Client sub = broker.paho("sub", true);
+        sub.subscribe("d/#", 1);
+        Paho.Client pub = broker.paho("pub", true);
+        pub.publish("d/one", "x", 2, false);
+        pub.publish("d/two", "y", 0, false);
+        sub.next();
+        sub.next();
+        await().until(() -> deliveries.size() == 2);
+        assertThat(deliveries).containsExactly("sub d/one 1", "sub d/two 0");
+    }
 }

@@ -43,6 +43,10 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof MqttPacket packet) {
+            if (LOG.isTraceEnabled()) {
+                // Packet toString never shows a password or a payload, only their presence and size.
+                LOG.trace("{} <- {}", ctx.channel().remoteAddress(), packet);
+            }
             keepAlive.onPacket();
             connection.onPacket(packet);
         } else {

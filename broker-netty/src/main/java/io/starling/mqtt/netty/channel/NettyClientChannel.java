@@ -12,6 +12,8 @@ import io.starling.mqtt.spi.ClientChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Core's view of a Netty channel. Packets are encoded straight into a per-connection batch buffer and flushed once
@@ -22,6 +24,7 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
     private final Channel channel;
     private final KeepAliveTimer keepAliveTimer;
     private final String remoteAddress;
+    private static final Logger LOG = LoggerFactory.getLogger(NettyClientChannel.class);
     private static final int BATCH_BUFFER_SIZE = 2048;
 
     private ChannelHandlerContext head;
@@ -44,6 +47,9 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
     public void write(MqttPacket packet) {
         if (!channel.isActive()) {
             return;
+        }
+        if (LOG.isTraceEnabled()) {
+            LOG.trace("{} -> {}", remoteAddress, packet);
         }
         MqttEncoder.encode((BufferSource) this, packet);
         if (!flushScheduled) {
