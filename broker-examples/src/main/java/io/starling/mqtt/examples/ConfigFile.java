@@ -1,6 +1,9 @@
 package io.starling.mqtt.examples;
 
+import io.starling.mqtt.api.Authenticator;
+import io.starling.mqtt.api.Authorizer;
 import io.starling.mqtt.api.BrokerConfig;
+import io.starling.mqtt.api.Interceptor;
 import io.starling.mqtt.api.QueueOverflowPolicy;
 import io.starling.mqtt.api.UnauthorizedPublishPolicy;
 import java.io.IOException;
@@ -37,7 +40,17 @@ final class ConfigFile {
             Map.entry("io_threads", (b, v) -> b.ioThreads(integer(v))),
             Map.entry("sys_interval_seconds", (b, v) -> b.sysInterval(Duration.ofSeconds(integer(v)))),
             Map.entry("unauthorized_publish_policy",
-                    (b, v) -> b.unauthorizedPublishPolicy(enumValue(UnauthorizedPublishPolicy.class, v))));
+                    (b, v) -> b.unauthorizedPublishPolicy(enumValue(UnauthorizedPublishPolicy.class, v))),
+            Map.entry("interceptor_timeout_ms", (b, v) -> b.interceptorTimeout(Duration.ofMillis(integer(v)))),
+            // The builder's code-valued settings, by class name: a public class with a public no-argument
+            // constructor on the class path (for example a jar added with java -cp).
+            Map.entry("authenticator_class", (b, v) -> b.authenticator(instance(v, Authenticator.class))),
+            Map.entry("authorizer_class", (b, v) -> b.authorizer(instance(v, Authorizer.class))),
+            Map.entry("interceptor_classes", (b, v) -> {
+                for (String name : v.split(",")) {
+                    b.interceptor(instance(name.strip(), Interceptor.class));
+                }
+            }));
 
     private ConfigFile() {}
 
@@ -76,6 +89,26 @@ final class ConfigFile {
             } catch (IllegalArgumentException e) {
                 throw new LaunchException(where + ": bad value for '" + key + "': " + e.getMessage());
             }
+        }
+    }
+
+    private static <T> T instance(String className, Class<T> type) {
+        Class<?> found;
+        try {
+            found = Class.forName(className);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("class '" + className + "' is not on the class path");
+        }
+        if (!type.isAssignableFrom(found)) {
+            throw new IllegalArgumentException("class '" + className + "' does not implement " + type.getName());
+        }
+        try {
+            return type.cast(found.getConstructor().newInstance());
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("class '" + className + "' has no public no-argument constructor");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("class '" + className + "' could not be created: " + cause);
         }
     }
 

@@ -228,7 +228,7 @@ class StandaloneBrokerIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            unknown key        | \"port = 0\\nfoo = 1\"                        | 2 | unknown key 'foo' (known: allow_zero_length_client_id, connect_timeout_seconds, host,
+            unknown key        | \"port = 0\\nfoo = 1\"                        | 2 | unknown key 'foo' (known: allow_zero_length_client_id, authenticator_class,
             not a number       | \"max_inflight_messages = many\"              | 1 | bad value for 'max_inflight_messages': 'many' is not a whole number
             not a boolean      | \"# c\\n\\nwildcard_subscriptions = yes\"     | 3 | bad value for 'wildcard_subscriptions': 'yes' is not true or false
             not an enum value  | \"queue_overflow_policy = sometimes\"         | 1 | bad value for 'queue_overflow_policy': 'sometimes' is not one of [DISCARD_SESSION, DROP_OLDEST, DROP_NEWEST]

@@ -180,6 +180,30 @@ class StandaloneBrokerTest {
         assertThat(keys).contains("host", "port", "max_inflight_messages");
     }
 
+    @Test
+    @DisplayName("code-valued settings by class name: authenticator, authorizer, interceptors in order; bad names fail with the line")
+    void classNameKeys() throws IOException {
+        String hooks = ConfigFileHooks.class.getName();
+        BrokerConfig c = parse("--config", file(
+                "authenticator_class = " + hooks + "$RefuseAll\n"
+                + "authorizer_class = " + hooks + "$ReadOnly\n"
+                + "interceptor_classes = " + hooks + "$First, " + hooks + "$Second\n"
+                + "interceptor_timeout_ms = 250\n").toString());
+        assertThat(c.authenticator()).isInstanceOf(ConfigFileHooks.RefuseAll.class);
+        assertThat(c.authorizer()).isInstanceOf(ConfigFileHooks.ReadOnly.class);
+        assertThat(c.interceptors()).hasSize(2);
+        assertThat(c.interceptors().get(0)).isInstanceOf(ConfigFileHooks.First.class);
+        assertThat(c.interceptors().get(1)).isInstanceOf(ConfigFileHooks.Second.class);
+        assertThat(c.interceptorTimeout()).hasMillis(250);
+
+        assertBad("authenticator_class = com.example.Missing", 1,
+                "bad value for 'authenticator_class': class 'com.example.Missing' is not on the class path");
+        assertBad("authorizer_class = " + hooks + "$First", 1,
+                "bad value for 'authorizer_class': class '" + hooks + "$First' does not implement");
+        assertBad("port = 0\ninterceptor_classes = " + hooks + "$NoDefaultConstructor", 2,
+                "bad value for 'interceptor_classes': class '" + hooks + "$NoDefaultConstructor' has no public");
+    }
+
     private void assertBad(String content, int line, String reason) throws IOException {
         Path config = file(content);
         assertThatThrownBy(() -> parse("--config", config.toString()))
