@@ -4,6 +4,7 @@ import io.starling.mqtt.api.Authenticator;
 import io.starling.mqtt.api.Authorizer;
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.Interceptor;
+import io.starling.mqtt.auth.PasswordFileAuthenticator;
 import io.starling.mqtt.api.QueueOverflowPolicy;
 import io.starling.mqtt.api.UnauthorizedPublishPolicy;
 import java.io.IOException;
@@ -45,6 +46,7 @@ final class ConfigFile {
             // The builder's code-valued settings, by class name: a public class with a public no-argument
             // constructor on the class path (for example a jar added with java -cp).
             Map.entry("authenticator_class", (b, v) -> b.authenticator(instance(v, Authenticator.class))),
+            Map.entry("password_file", (b, v) -> b.authenticator(passwordFile(v))),
             Map.entry("authorizer_class", (b, v) -> b.authorizer(instance(v, Authorizer.class))),
             Map.entry("interceptor_classes", (b, v) -> {
                 for (String name : v.split(",")) {
@@ -89,6 +91,14 @@ final class ConfigFile {
             } catch (IllegalArgumentException e) {
                 throw new LaunchException(where + ": bad value for '" + key + "': " + e.getMessage());
             }
+        }
+    }
+
+    private static PasswordFileAuthenticator passwordFile(String path) {
+        try {
+            return PasswordFileAuthenticator.load(Path.of(path));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read password file " + path + ": " + e.getMessage());
         }
     }
 

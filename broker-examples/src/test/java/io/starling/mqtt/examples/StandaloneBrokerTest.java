@@ -204,6 +204,16 @@ class StandaloneBrokerTest {
                 "bad value for 'interceptor_classes': class '" + hooks + "$NoDefaultConstructor' has no public");
     }
 
+    @Test
+    @DisplayName("password_file loads a mosquitto_passwd file; a missing or malformed one fails with the line")
+    void passwordFileKey() throws IOException {
+        Path passwords = Files.writeString(dir.resolve("passwords"), "alice:$7$101$jZfgmcG4grImqBTp$WGurbea703oHH69C"
+                + "UCam22iLiN2jLWpKxJmO9Tgn3vfYeA9DXjFv+t8PJpaJ4Nfu7WOIcBhXPJCs+vjMDyONhw==\n", StandardCharsets.UTF_8);
+        BrokerConfig c = parse("--config", file("password_file = " + passwords + "\n").toString());
+        assertThat(c.authenticator()).isInstanceOf(io.starling.mqtt.auth.PasswordFileAuthenticator.class);
+        assertBad("port = 0\npassword_file = /nonexistent/pw", 2, "bad value for 'password_file': cannot read password file");
+    }
+
     private void assertBad(String content, int line, String reason) throws IOException {
         Path config = file(content);
         assertThatThrownBy(() -> parse("--config", config.toString()))
