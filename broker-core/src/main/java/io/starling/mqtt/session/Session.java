@@ -348,8 +348,8 @@ public final class Session implements Subscriber {
     }
 
     /**
-     * Called by the registry's takeover task on this session's executor: ends the current connection and hands
-     * the session to {@code next} on its executor.
+     * Called by the registry's takeover task on this session's executor: ends the current connection, if any; the
+     * registry then moves the session to the new connection's executor.
      */
     void handOver() {
         if (owner != null) {
