@@ -2,16 +2,19 @@
 # Load benchmark of issue 3: Starling, HiveMQ CE, Moquette, Mosquitto and a byte-relay ceiling, one after another
 # on one loopback port, the same scenarios against each.
 #
-#   broker-benchmarks/run.sh quick|full|smoke [scenario...] [key=value...] [--targets a,b,...] [runner options]
+#   broker-benchmarks/run.sh quick|full|smoke|flood [scenario...] [key=value...] [--targets a,b,...] [runner options]
 #
 #   quick  all brokers, short windows (under 5 minutes); writes docs/performance.md and docs/performance/*.png
 #   full   all brokers, 10 s windows (under 25 minutes); writes docs/performance.md and docs/performance/*.png
-#   smoke  Starling and Mosquitto, about a second per scenario (for CI); writes broker-benchmarks/target/perf/smoke/
+#   smoke  Starling and Mosquitto, about a second per scenario (for CI), flood only when named; writes
+#          broker-benchmarks/target/perf/smoke/
+#   flood  the flood scenario alone in quick mode against all brokers but the relay (about 30 s each); writes
+#          broker-benchmarks/target/perf/flood/performance.md, leaving docs/performance.md alone
 #
 # Environment: STARLING_JAR (default broker-examples/target/starling-broker.jar, built when missing),
 # BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"), SKIP_BUILD=1 to reuse target/benchmarks.jar,
-# MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1 p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency
-# connections (default: all).
+# BENCHMARKS_JAR to use a benchmarks.jar built elsewhere (no build), MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1
+# p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all but flood).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,11 +24,13 @@ started=$(date +%s)
 command_line="broker-benchmarks/run.sh $*"
 [ -n "${BROKER_JVM_FLAGS:-}" ] && command_line="BROKER_JVM_FLAGS=\"$BROKER_JVM_FLAGS\" $command_line"
 [ -n "${STARLING_JAR:-}" ] && command_line="STARLING_JAR=$STARLING_JAR $command_line"
+[ -n "${BENCHMARKS_JAR:-}" ] && command_line="BENCHMARKS_JAR=$BENCHMARKS_JAR $command_line"
 
 mode="${1:-}"
 case "$mode" in
   quick|full|smoke) shift ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  flood) shift; set -- flood "$@" ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 mvn_cmd="${MVN:-mvn}"
@@ -36,6 +41,7 @@ mkdir -p "$work"
 # Which targets: an explicit --targets wins; smoke defaults to Starling plus one peer.
 targets="starling,hivemq,moquette,mosquitto,ceiling"
 [ "$mode" = smoke ] && targets="starling,mosquitto"
+[ "$mode" = flood ] && targets="starling,hivemq,moquette,mosquitto"
 args=()
 while [ $# -gt 0 ]; do
   if [ "$1" = "--targets" ] && [ $# -ge 2 ]; then targets="$2"; shift 2; else args+=("$1"); shift; fi
@@ -49,7 +55,11 @@ if has starling && [ ! -f "$starling_jar" ]; then
   if [ -n "${STARLING_JAR:-}" ]; then echo "run.sh: STARLING_JAR=$STARLING_JAR does not exist" >&2; exit 1; fi
   modules="broker-benchmarks,broker-examples"
 fi
-if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$here/target/benchmarks.jar" ] || [ "$modules" != broker-benchmarks ]; then
+benchmarks_jar="${BENCHMARKS_JAR:-$here/target/benchmarks.jar}"
+if [ -n "${BENCHMARKS_JAR:-}" ]; then
+  [ -f "$BENCHMARKS_JAR" ] || { echo "run.sh: BENCHMARKS_JAR=$BENCHMARKS_JAR does not exist" >&2; exit 1; }
+  [ "$modules" = broker-benchmarks ] || { echo "run.sh: no Starling jar at $starling_jar" >&2; exit 1; }
+elif [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$benchmarks_jar" ] || [ "$modules" != broker-benchmarks ]; then
   echo "building $modules ..."
   "$mvn_cmd" -B -q -pl "$modules" -am package -DskipTests
 fi
@@ -79,15 +89,19 @@ if has mosquitto && [ ! -x /usr/sbin/mosquitto ]; then
   echo "run.sh: /usr/sbin/mosquitto not found (Debian: apt-get install mosquitto); it will be reported as not run" >&2
 fi
 
-# 3. Run. quick and full write the committed report; smoke writes under target/.
+# 3. Run. quick and full write the committed report; smoke and flood write under target/.
+runner_mode="$mode"
 if [ "$mode" = smoke ]; then
   report=(--report "$work/smoke/performance.md" --charts "$work/smoke/charts")
+elif [ "$mode" = flood ]; then
+  runner_mode=quick
+  report=(--report "$work/flood/performance.md" --charts "$work/flood/charts" --work "$work/flood")
 else
   report=(--report "$root/docs/performance.md" --charts "$root/docs/performance")
 fi
 status=0
 java -Xms1g -Xmx2g -XX:+UseParallelGC -Djava.awt.headless=true -Dslf4j.internal.verbosity=ERROR \
-  -cp "$here/target/benchmarks.jar" io.starling.mqtt.benchmarks.runner.Runner "$mode" \
+  -cp "$benchmarks_jar" io.starling.mqtt.benchmarks.runner.Runner "$runner_mode" \
   --targets "$targets" --starling-jar "$starling_jar" --jvm-flags "$jvm_flags" --work "$work" \
   --command "$command_line" "${report[@]}" ${peer_args[@]+"${peer_args[@]}"} ${args[@]+"${args[@]}"} || status=$?
 echo "run.sh $mode finished in $(( $(date +%s) - started )) s (build included)"

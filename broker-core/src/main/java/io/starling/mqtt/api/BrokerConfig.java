@@ -12,6 +12,8 @@ import java.util.Objects;
 public final class BrokerConfig {
     /** The MQTT maximum: 268,435,455 bytes of remaining length plus a five-byte fixed header. */
     public static final int PROTOCOL_MAX_PACKET_SIZE = 268_435_455 + 5;
+    /** Name of the plain TCP listener on {@link #host()}:{@link #port()}. */
+    public static final String DEFAULT_LISTENER = "default";
 
     private final String host;
     private final int port;
@@ -32,6 +34,16 @@ public final class BrokerConfig {
     private final Duration sysInterval;
     private final List<Interceptor> interceptors;
     private final Duration interceptorTimeout;
+    private final boolean tcpListener;
+    private final List<Listener> listeners;
+    private final Boolean allowAnonymous;
+    private final int maxConnections;
+    private final int maxTopicLength;
+    private final int maxTopicLevels;
+    private final int maxSubscriptionsPerClient;
+    private final long maxQueuedBytes;
+    private final int authFailureThreshold;
+    private final Duration authFailureDelay;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -53,6 +65,16 @@ public final class BrokerConfig {
         this.sysInterval = b.sysInterval;
         this.interceptors = List.copyOf(b.interceptors);
         this.interceptorTimeout = b.interceptorTimeout;
+        this.tcpListener = b.tcpListener;
+        this.listeners = List.copyOf(b.listeners);
+        this.allowAnonymous = b.allowAnonymous;
+        this.maxConnections = b.maxConnections;
+        this.maxTopicLength = b.maxTopicLength;
+        this.maxTopicLevels = b.maxTopicLevels;
+        this.maxSubscriptionsPerClient = b.maxSubscriptionsPerClient;
+        this.maxQueuedBytes = b.maxQueuedBytes;
+        this.authFailureThreshold = b.authFailureThreshold;
+        this.authFailureDelay = b.authFailureDelay;
     }
 
     public static Builder builder() {
@@ -84,6 +106,16 @@ public final class BrokerConfig {
         b.sysInterval = sysInterval;
         b.interceptors = new ArrayList<>(interceptors);
         b.interceptorTimeout = interceptorTimeout;
+        b.tcpListener = tcpListener;
+        b.listeners = new ArrayList<>(listeners);
+        b.allowAnonymous = allowAnonymous;
+        b.maxConnections = maxConnections;
+        b.maxTopicLength = maxTopicLength;
+        b.maxTopicLevels = maxTopicLevels;
+        b.maxSubscriptionsPerClient = maxSubscriptionsPerClient;
+        b.maxQueuedBytes = maxQueuedBytes;
+        b.authFailureThreshold = authFailureThreshold;
+        b.authFailureDelay = authFailureDelay;
         return b;
     }
 
@@ -178,6 +210,75 @@ public final class BrokerConfig {
         return interceptorTimeout;
     }
 
+    /** Whether the plain TCP listener on {@link #host()}:{@link #port()} is started; default true. */
+    public boolean tcpListener() {
+        return tcpListener;
+    }
+
+    /**
+     * Every listener the broker starts: the plain TCP one on {@link #host()}:{@link #port()} (named
+     * {@code default}) unless switched off, then the added ones in order.
+     */
+    public List<Listener> listeners() {
+        List<Listener> all = new ArrayList<>(listeners.size() + 1);
+        if (tcpListener) {
+            all.add(Listener.tcp(DEFAULT_LISTENER, host, port));
+        }
+        all.addAll(listeners);
+        return all;
+    }
+
+    /**
+     * Whether clients that present no user name (and no certificate identity) are accepted: explicitly set, or
+     * empty when left to the safe default, which {@link #anonymousAllowedOn(Listener)} decides per listener.
+     */
+    public java.util.Optional<Boolean> allowAnonymous() {
+        return java.util.Optional.ofNullable(allowAnonymous);
+    }
+
+    /**
+     * The safe default, as Mosquitto 2: unless set explicitly, anonymous clients are accepted on loopback
+     * listeners only; a listener other hosts can reach requires authentication.
+     */
+    public boolean anonymousAllowedOn(Listener listener) {
+        return allowAnonymous != null ? allowAnonymous : listener.isLoopback();
+    }
+
+    /** Open client connections (all listeners together) beyond which new ones are closed at once. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Longest topic name or filter accepted, in UTF-8 bytes. */
+    public int maxTopicLength() {
+        return maxTopicLength;
+    }
+
+    /** Most levels ({@code /}-separated parts) a topic name or filter may have. */
+    public int maxTopicLevels() {
+        return maxTopicLevels;
+    }
+
+    /** Subscriptions one session may hold; a SUBSCRIBE beyond it gets 0x80 for the filters that do not fit. */
+    public int maxSubscriptionsPerClient() {
+        return maxSubscriptionsPerClient;
+    }
+
+    /** Payload bytes of QoS 1/2 messages a session may hold queued; beyond it the overflow policy applies. */
+    public long maxQueuedBytes() {
+        return maxQueuedBytes;
+    }
+
+    /** Failed logins from one address, within a minute, after which its further attempts are answered late. */
+    public int authFailureThreshold() {
+        return authFailureThreshold;
+    }
+
+    /** The first delay past the threshold; it doubles with each further failure, up to 30 s. Zero switches it off. */
+    public Duration authFailureDelay() {
+        return authFailureDelay;
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[host=" + host + ", port=" + port + ", maxPacketSize=" + maxPacketSize
@@ -186,7 +287,11 @@ public final class BrokerConfig {
                 + ", maxQueuedMessages=" + maxQueuedMessages + ", queueOverflowPolicy=" + queueOverflowPolicy
                 + ", queueQos0WhenOffline=" + queueQos0WhenOffline + ", wildcardSubscriptions=" + wildcardSubscriptions
                 + ", unauthorizedPublishPolicy=" + unauthorizedPublishPolicy + ", nativeTransport=" + nativeTransport + ", ioThreads=" + ioThreads + ", sysInterval=" + sysInterval + ", interceptors=" + interceptors.size()
-                + ", interceptorTimeout=" + interceptorTimeout + "]";
+                + ", interceptorTimeout=" + interceptorTimeout + ", tcpListener=" + tcpListener + ", listeners=" + listeners
+                + ", allowAnonymous=" + allowAnonymous + ", maxConnections=" + maxConnections
+                + ", maxTopicLength=" + maxTopicLength + ", maxTopicLevels=" + maxTopicLevels
+                + ", maxSubscriptionsPerClient=" + maxSubscriptionsPerClient + ", maxQueuedBytes=" + maxQueuedBytes
+                + ", authFailureThreshold=" + authFailureThreshold + ", authFailureDelay=" + authFailureDelay + "]";
     }
 
     /** Collects settings; {@link #build()} checks them together. */
@@ -213,6 +318,16 @@ public final class BrokerConfig {
         private Duration sysInterval = Duration.ZERO;
         private List<Interceptor> interceptors = new ArrayList<>();
         private Duration interceptorTimeout = Duration.ofSeconds(5);
+        private boolean tcpListener = true;
+        private List<Listener> listeners = new ArrayList<>();
+        private int maxConnections = 100_000;
+        private int maxTopicLength = 65_535;
+        private int maxTopicLevels = 200;
+        private int maxSubscriptionsPerClient = 10_000;
+        private long maxQueuedBytes = 64L * 1024 * 1024;
+        private int authFailureThreshold = 5;
+        private Duration authFailureDelay = Duration.ofSeconds(1);
+        private Boolean allowAnonymous;
 
         private Builder() {}
 
@@ -312,6 +427,59 @@ public final class BrokerConfig {
             return this;
         }
 
+        /** Switches the plain TCP listener on {@code host:port} on or off (off for a TLS-only broker). */
+        public Builder tcpListener(boolean value) {
+            this.tcpListener = value;
+            return this;
+        }
+
+        /** Adds a listener (TLS, or another plain address) next to the default one. */
+        public Builder listener(Listener value) {
+            this.listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /** Accepts (true) or refuses (false) clients without a user name on every listener, overriding the default. */
+        public Builder allowAnonymous(boolean value) {
+            this.allowAnonymous = value;
+            return this;
+        }
+
+        public Builder maxConnections(int value) {
+            this.maxConnections = value;
+            return this;
+        }
+
+        public Builder maxTopicLength(int value) {
+            this.maxTopicLength = value;
+            return this;
+        }
+
+        public Builder maxTopicLevels(int value) {
+            this.maxTopicLevels = value;
+            return this;
+        }
+
+        public Builder maxSubscriptionsPerClient(int value) {
+            this.maxSubscriptionsPerClient = value;
+            return this;
+        }
+
+        public Builder maxQueuedBytes(long value) {
+            this.maxQueuedBytes = value;
+            return this;
+        }
+
+        public Builder authFailureThreshold(int value) {
+            this.authFailureThreshold = value;
+            return this;
+        }
+
+        public Builder authFailureDelay(Duration value) {
+            this.authFailureDelay = Objects.requireNonNull(value, "authFailureDelay");
+            return this;
+        }
+
         public BrokerConfig build() {
             require(port >= 0 && port <= 65_535, "port must be 0..65535, was " + port);
             require(maxPacketSize >= 64 && maxPacketSize <= PROTOCOL_MAX_PACKET_SIZE,
@@ -326,6 +494,23 @@ public final class BrokerConfig {
             require(!sysInterval.isNegative() && (sysInterval.isZero() || sysInterval.toMillis() >= 10),
                     "sysInterval must be zero (off) or at least 10 ms, was " + sysInterval);
             require(ioThreads >= 1 && ioThreads <= 1024, "ioThreads must be 1..1024, was " + ioThreads);
+            require(maxConnections >= 1, "maxConnections must be >= 1, was " + maxConnections);
+            require(maxTopicLength >= 1 && maxTopicLength <= 65_535,
+                    "maxTopicLength must be 1..65535 bytes, was " + maxTopicLength);
+            require(maxTopicLevels >= 1 && maxTopicLevels <= 65_535, "maxTopicLevels must be 1..65535, was " + maxTopicLevels);
+            require(maxSubscriptionsPerClient >= 1,
+                    "maxSubscriptionsPerClient must be >= 1, was " + maxSubscriptionsPerClient);
+            require(maxQueuedBytes >= 0, "maxQueuedBytes must be >= 0, was " + maxQueuedBytes);
+            require(authFailureThreshold >= 1, "authFailureThreshold must be >= 1, was " + authFailureThreshold);
+            require(!authFailureDelay.isNegative(), "authFailureDelay must not be negative");
+            java.util.Set<String> names = new java.util.HashSet<>();
+            if (tcpListener) {
+                names.add(DEFAULT_LISTENER);
+            }
+            for (Listener l : listeners) {
+                require(names.add(l.name()), "listener name '" + l.name() + "' is used twice");
+            }
+            require(!names.isEmpty(), "at least one listener is needed (tcpListener is off and none was added)");
             return new BrokerConfig(this);
         }
 

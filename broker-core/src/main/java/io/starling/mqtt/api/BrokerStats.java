@@ -25,6 +25,12 @@ public final class BrokerStats {
     private final LongAdder bytesReceived = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder interceptorNotificationsDropped = new LongAdder();
+    private final LongAdder connectionsOverLimit = new LongAdder();
+    private final LongAdder limitViolations = new LongAdder();
+    private final LongAdder deliveriesDenied = new LongAdder();
+    private final LongAdder loginsDelayed = new LongAdder();
+    private final LongAdder connectTimeouts = new LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
 
     public long connectionsAccepted() {
         return connectionsAccepted.sum();
@@ -177,5 +183,59 @@ public final class BrokerStats {
 
     public void onPublishDenied() {
         publishesDenied.increment();
+    }
+
+    /** Connections closed at once because {@code maxConnections} were already open. */
+    public long connectionsOverLimit() {
+        return connectionsOverLimit.sum();
+    }
+
+    /** Packets or operations refused by a configured limit (topic length or levels, subscriptions per client). */
+    public long limitViolations() {
+        return limitViolations.sum();
+    }
+
+    /** Messages not delivered to a subscriber because the authorizer's {@code canReceive} refused them. */
+    public long deliveriesDenied() {
+        return deliveriesDenied.sum();
+    }
+
+    /** CONNECTs answered late because their address had failed to log in too often. */
+    public long loginsDelayed() {
+        return loginsDelayed.sum();
+    }
+
+    public void onConnectionOverLimit() {
+        connectionsOverLimit.increment();
+    }
+
+    public void onLimitViolation() {
+        limitViolations.increment();
+    }
+
+    public void onDeliveryDenied() {
+        deliveriesDenied.increment();
+    }
+
+    public void onLoginDelayed() {
+        loginsDelayed.increment();
+    }
+
+    /** Connections closed because no CONNECT (or TLS handshake) completed within the CONNECT timeout. */
+    public long connectTimeouts() {
+        return connectTimeouts.sum();
+    }
+
+    public void onConnectTimeout() {
+        connectTimeouts.increment();
+    }
+
+    /** TLS handshakes that failed (wrong protocol version, untrusted certificate, plain MQTT on a TLS port...). */
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
+    }
+
+    public void onTlsHandshakeFailure() {
+        tlsHandshakeFailures.increment();
     }
 }

@@ -10,6 +10,10 @@ import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.delivery.InMemoryRetainedStore;
 import io.starling.mqtt.delivery.Router;
 import io.starling.mqtt.protocol.Connection;
+import io.starling.mqtt.protocol.AuthFailureThrottle;
+import io.starling.mqtt.protocol.DelayedTasks;
+import io.starling.mqtt.protocol.ListenerPolicies;
+import io.starling.mqtt.protocol.OpenConnections;
 import io.starling.mqtt.protocol.ProtocolContext;
 import io.starling.mqtt.session.InterceptorChain;
 import io.starling.mqtt.session.SessionRegistry;
@@ -18,6 +22,7 @@ import io.starling.mqtt.spi.ClientChannel;
 import io.starling.mqtt.spi.RetainedStore;
 import io.starling.mqtt.topic.TopicFilter;
 import io.starling.mqtt.topic.TopicTrie;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * in-process listeners. A transport creates one {@link Connection} per accepted network connection.
  */
 public final class BrokerEngine implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerEngine.class);
     private final BrokerConfig config;
     private final BrokerStats stats = new BrokerStats();
     private final TopicTrie<Subscriber, QoS> index = new TopicTrie<>();
@@ -38,6 +44,7 @@ public final class BrokerEngine implements AutoCloseable {
     private final BrokerAdmin admin;
     private final InterceptorChain interceptors;
     private final SysTopicsPublisher sysTopics;
+    private final DelayedTasks delayedTasks;
 
     public BrokerEngine(BrokerConfig config) {
         this.config = config;
@@ -45,7 +52,14 @@ public final class BrokerEngine implements AutoCloseable {
                 "starling-interceptors");
         this.registry = new SessionRegistry(config, stats, index, interceptors);
         this.router = new Router(index, retained);
-        this.protocolContext = new ProtocolContext(config, stats, registry, router, retained, interceptors);
+        this.delayedTasks = new DelayedTasks("starling-timer");
+        // The longest login delay stays below the CONNECT timeout, so a slowed client still gets its answer.
+        Duration maxDelay = Duration.ofSeconds(30).compareTo(config.connectTimeout().multipliedBy(4).dividedBy(5)) < 0
+                ? Duration.ofSeconds(30) : config.connectTimeout().multipliedBy(4).dividedBy(5);
+        this.protocolContext = new ProtocolContext(config, stats, registry, router, retained, interceptors,
+                new ListenerPolicies(config), new OpenConnections(config.maxConnections()),
+                new AuthFailureThrottle(config.authFailureThreshold(), config.authFailureDelay(), maxDelay,
+                        System::nanoTime), delayedTasks);
         this.admin = new BrokerAdmin(registry, retained);
         this.sysTopics = new SysTopicsPublisher(config.sysInterval(), stats, registry, index::size, retained, router);
         // One thread keeps in-process deliveries in publish order and off the event loops.
@@ -58,7 +72,28 @@ public final class BrokerEngine implements AutoCloseable {
 
     /** Starts the broker's own background work ($SYS topics); {@code name} prefixes its thread names. */
     public void start(String name) {
+        warnAboutClosedListeners();
         sysTopics.start(name + "-sys");
+    }
+
+    /** The safe default refuses everyone on such a listener: say so once, loudly, rather than let it surprise. */
+    private void warnAboutClosedListeners() {
+        if (config.authenticator() != io.starling.mqtt.api.Authenticator.ALLOW_ALL) {
+            return;
+        }
+        for (io.starling.mqtt.api.Listener l : config.listeners()) {
+            boolean certificates = l.isTls() && l.tls().identity() != io.starling.mqtt.api.TlsSettings.CertificateIdentity.NONE;
+            if (!certificates && !protocolContext.listeners().of(l.name()).anonymousAllowed()) {
+                LOG.warn("listener {} on {}:{} is reachable from other hosts but no authenticator is configured: every "
+                        + "client will be refused (CONNACK 0x05). Configure a password file or authenticator, or "
+                        + "allow anonymous access explicitly (docs/security.md).", l.name(), l.host(), l.port());
+            }
+        }
+    }
+
+    /** Open network connections, all listeners together. */
+    public int openConnections() {
+        return protocolContext.openConnections().current();
     }
 
     public Connection newConnection(ClientChannel channel) {
@@ -118,6 +153,7 @@ public final class BrokerEngine implements AutoCloseable {
     @Override
     public void close() {
         sysTopics.close();
+        delayedTasks.close();
         interceptors.close();
         listenerExecutor.shutdown();
         try {

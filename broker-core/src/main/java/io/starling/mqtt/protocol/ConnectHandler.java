@@ -1,6 +1,12 @@
 package io.starling.mqtt.protocol;
 
 import io.starling.mqtt.api.AuthenticationResult;
+import io.starling.mqtt.api.Authenticator;
+import io.starling.mqtt.api.TlsSettings.CertificateIdentity;
+import io.starling.mqtt.auth.CertificateIdentities;
+import io.starling.mqtt.topic.TopicName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.starling.mqtt.api.ClientInfo;
 import io.starling.mqtt.api.Credentials;
 import io.starling.mqtt.packet.Connect;
@@ -16,6 +22,8 @@ import java.util.concurrent.CompletionStage;
  * connection's executor.
  */
 final class ConnectHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
+
     private ConnectHandler() {}
 
     static void handle(Connection connection, ProtocolContext context, Connect connect) {
@@ -42,12 +50,67 @@ final class ConnectHandler {
                     "client id longer than " + context.config().maxClientIdLength() + " bytes [MQTT-3.1.3-9]");
             return;
         }
-        ClientInfo client = new ClientInfo(clientId, connect.username(), remote);
+        ListenerPolicies.Policy listener = context.listeners().of(connection.channel().listenerName());
+        String username = connect.username();
+        String certificateIdentity = null;
+        if (listener.identity() != CertificateIdentity.NONE) {
+            // The verified certificate names the user, as Mosquitto's use_identity_as_username: a CONNECT user name
+            // cannot claim someone else's identity on this listener.
+            certificateIdentity = CertificateIdentities.of(connection.channel().peerCertificates(), listener.identity());
+            if (certificateIdentity == null) {
+                connection.identify(new ClientInfo(clientId, username, remote), null, 0);
+                refuseLogin(connection, context, ConnectReturnCode.NOT_AUTHORIZED, "the client certificate has no "
+                        + listener.identity() + " to use as user name (listener " + listener.listener().name() + ")");
+                return;
+            }
+            username = certificateIdentity;
+        }
+        ClientInfo client = new ClientInfo(clientId, username, remote);
         connection.identify(client, connect.will(), connect.keepAliveSeconds());
 
+        if (!listener.anonymousAllowed() && certificateIdentity == null) {
+            if (username == null) {
+                refuseLogin(connection, context, ConnectReturnCode.NOT_AUTHORIZED, "anonymous clients are not allowed"
+                        + " on listener " + listener.listener().name() + " (no user name given)");
+                return;
+            }
+            if (context.config().authenticator() == Authenticator.ALLOW_ALL) {
+                // Safe default: a listener other hosts can reach, with nothing configured to check passwords.
+                refuseLogin(connection, context, ConnectReturnCode.NOT_AUTHORIZED, "listener "
+                        + listener.listener().name() + " requires authentication but no authenticator is configured");
+                return;
+            }
+        }
+        if (connect.will() != null && !willPermitted(connection, context, client, connect.will().topic())) {
+            return;
+        }
+        if (username == null && context.config().allowAnonymous().orElse(false)) {
+            // Anonymous access allowed explicitly, as Mosquitto's allow_anonymous true: no credential to check.
+            onAuthenticated(connection, context, connect, AuthenticationResult.ACCEPTED, null);
+            return;
+        }
+        Credentials credentials = new Credentials(client, connect.password(),
+                connection.channel().peerCertificates(), certificateIdentity);
+        long delay = context.authThrottle().delayNanos(AuthFailureThrottle.hostOf(remote));
+        if (delay > 0) {
+            context.stats().onLoginDelayed();
+            LOG.info("client {} from {}: login delayed {} ms after repeated failures from this address", clientId,
+                    remote, delay / 1_000_000);
+            context.delayedTasks().schedule(connection.channel().executor(), () -> {
+                if (connection.isConnecting()) {
+                    authenticate(connection, context, connect, credentials);
+                }
+            }, delay);
+            return;
+        }
+        authenticate(connection, context, connect, credentials);
+    }
+
+    private static void authenticate(Connection connection, ProtocolContext context, Connect connect,
+                                     Credentials credentials) {
         CompletionStage<AuthenticationResult> answer;
         try {
-            answer = context.config().authenticator().authenticate(new Credentials(client, connect.password()));
+            answer = context.config().authenticator().authenticate(credentials);
         } catch (RuntimeException e) {
             connection.refuse(ConnectReturnCode.SERVER_UNAVAILABLE, "authenticator failed: " + e);
             return;
@@ -64,6 +127,39 @@ final class ConnectHandler {
                 .execute(() -> onAuthenticated(connection, context, connect, result, error)));
     }
 
+    /**
+     * A will is a publish the client makes later: refused with 0x05 when it breaks a topic limit or the authorizer
+     * says no, as Mosquitto 2 does. Counted as what it is, not as a failed login (which would slow the address).
+     */
+    private static boolean willPermitted(Connection connection, ProtocolContext context, ClientInfo client,
+                                         TopicName topic) {
+        String overLimit = TopicLimits.violation(context.config(), topic.value());
+        if (overLimit != null) {
+            context.stats().onLimitViolation();
+            connection.refuse(ConnectReturnCode.NOT_AUTHORIZED, "will refused: " + overLimit);
+            return false;
+        }
+        boolean allowed;
+        try {
+            allowed = context.config().authorizer().canPublish(client, topic);
+        } catch (RuntimeException e) {
+            throw new TransientFailure("authorizer.canPublish", e);
+        }
+        if (!allowed) {
+            context.stats().onPublishDenied();
+            connection.refuse(ConnectReturnCode.NOT_AUTHORIZED, "will topic " + topic + " not authorized");
+        }
+        return allowed;
+    }
+
+    /** A refused login: counted per address so repeated failures are slowed down. */
+    private static void refuseLogin(Connection connection, ProtocolContext context, ConnectReturnCode code,
+                                    String reason) {
+        context.stats().onAuthenticationFailure();
+        context.authThrottle().onFailure(AuthFailureThrottle.hostOf(connection.channel().remoteAddress()));
+        connection.refuse(code, reason);
+    }
+
     private static void onAuthenticated(Connection connection, ProtocolContext context, Connect connect,
                                         AuthenticationResult result, Throwable error) {
         if (!connection.isConnecting()) {
@@ -74,16 +170,11 @@ final class ConnectHandler {
             return;
         }
         switch (result) {
-            case BAD_USERNAME_OR_PASSWORD -> {
-                context.stats().onAuthenticationFailure();
-                connection.refuse(ConnectReturnCode.BAD_USERNAME_OR_PASSWORD, "bad user name or password");
-            }
-            case NOT_AUTHORIZED -> {
-                context.stats().onAuthenticationFailure();
-                connection.refuse(ConnectReturnCode.NOT_AUTHORIZED, "not authorized");
-            }
+            case BAD_USERNAME_OR_PASSWORD -> refuseLogin(connection, context,
+                    ConnectReturnCode.BAD_USERNAME_OR_PASSWORD, "bad user name or password");
+            case NOT_AUTHORIZED -> refuseLogin(connection, context, ConnectReturnCode.NOT_AUTHORIZED, "not authorized");
             case ACCEPTED -> context.registry().acquire(connection.client().clientId(), connect.cleanSession(),
-                    connection.channel().executor(), connection::onSessionReady);
+                    connection.channel().executor(), connection, connection::onSessionReady);
         }
     }
 

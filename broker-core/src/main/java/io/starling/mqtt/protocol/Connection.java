@@ -49,9 +49,21 @@ public final class Connection implements SessionOwner {
     private boolean readingPaused;
     private boolean held;
 
+    // Whether this connection holds one of the maxConnections slots, given back when it closes.
+    private boolean counted;
+
     public Connection(ClientChannel channel, ProtocolContext context) {
         this.channel = channel;
         this.context = context;
+        if (context.openConnections().tryOpen()) {
+            counted = true;
+        } else {
+            state = State.CLOSED;
+            context.stats().onConnectionOverLimit();
+            LOG.warn("connection from {} on listener {}: refused, {} connections are open (maxConnections); closing",
+                    channel.remoteAddress(), channel.listenerName(), context.openConnections().max());
+            channel.close();
+        }
     }
 
     /** One decoded packet from the client. */
@@ -161,6 +173,10 @@ public final class Connection implements SessionOwner {
 
     /** The transport closed (peer, keep-alive, error or us). Publishes the will unless DISCONNECT came. */
     public void onClosed() {
+        if (counted) {
+            counted = false;
+            context.openConnections().close();
+        }
         if (state == State.CONNECTED) {
             LOG.info("client {} from {} connection lost", client.clientId(), channel.remoteAddress());
             end(true);
@@ -203,7 +219,8 @@ public final class Connection implements SessionOwner {
         this.keepAliveSeconds = keepAlive;
     }
 
-    ClientInfo client() {
+    @Override
+    public ClientInfo client() {
         return client;
     }
 

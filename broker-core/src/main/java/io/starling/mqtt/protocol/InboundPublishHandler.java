@@ -26,6 +26,13 @@ final class InboundPublishHandler {
 
     static void onPublish(Connection connection, Session session, ProtocolContext context, Publish publish) {
         context.stats().onMessageReceived(publish.qos());
+        String overLimit = TopicLimits.violation(context.config(), publish.topic().value());
+        if (overLimit != null) {
+            // MQTT 3.1.1 has no way to refuse one PUBLISH: the connection ends, as for a malformed packet.
+            context.stats().onLimitViolation();
+            connection.closeForPolicy("publish refused: " + overLimit);
+            return;
+        }
         boolean allowed = mayPublish(connection, context, publish.topic());
         if (!allowed) {
             context.stats().onPublishDenied();

@@ -9,4 +9,6 @@ import io.starling.mqtt.spi.RetainedStore;
 
 /** What every connection needs from the broker. */
 public record ProtocolContext(BrokerConfig config, BrokerStats stats, SessionRegistry registry, Router router,
-                              RetainedStore retained, InterceptorChain interceptors) {}
+                              RetainedStore retained, InterceptorChain interceptors, ListenerPolicies listeners,
+                              OpenConnections openConnections, AuthFailureThrottle authThrottle,
+                              DelayedTasks delayedTasks) {}

@@ -17,6 +17,8 @@ import java.util.Map;
 
 /** SUBSCRIBE and UNSUBSCRIBE (sections 3.8 and 3.10). */
 final class SubscriptionHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SubscriptionHandler.class);
+
     private SubscriptionHandler() {}
 
     /**
@@ -27,8 +29,27 @@ final class SubscriptionHandler {
                             Subscribe subscribe) {
         // Decide every filter before applying any: a failing authorizer then leaves the session untouched.
         List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
+        int room = context.config().maxSubscriptionsPerClient() - session.subscriptions().size();
+        java.util.Set<TopicFilter> added = new java.util.HashSet<>();
         for (Subscription s : subscribe.subscriptions()) {
-            codes.add(permitted(client, context, s.filter()) ? s.qos().value() : SubAck.FAILURE);
+            String overLimit = TopicLimits.violation(context.config(), s.filter().value());
+            boolean isNew = !session.subscriptions().containsKey(s.filter()) && !added.contains(s.filter());
+            if (overLimit == null && isNew && added.size() >= room) {
+                overLimit = "more than maxSubscriptionsPerClient " + context.config().maxSubscriptionsPerClient()
+                        + " subscriptions";
+            }
+            if (overLimit != null) {
+                context.stats().onLimitViolation();
+                LOG.info("client {} from {}: subscription to {} refused (0x80): {}", client.clientId(),
+                        client.remoteAddress(), abbreviate(s.filter().value()), overLimit);
+                codes.add(SubAck.FAILURE);
+                continue;
+            }
+            boolean ok = permitted(client, context, s.filter());
+            if (ok && isNew) {
+                added.add(s.filter());
+            }
+            codes.add(ok ? s.qos().value() : SubAck.FAILURE);
         }
         Map<TopicFilter, QoS> granted = new LinkedHashMap<>();
         for (int i = 0; i < codes.size(); i++) {
@@ -66,5 +87,9 @@ final class SubscriptionHandler {
             }
         }
         channel.write(new UnsubAck(unsubscribe.packetId()));
+    }
+
+    private static String abbreviate(String filter) {
+        return filter.length() <= 128 ? filter : filter.substring(0, 128) + "...";
     }
 }

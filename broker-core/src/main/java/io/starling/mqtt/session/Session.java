@@ -1,5 +1,7 @@
 package io.starling.mqtt.session;
 
+import io.starling.mqtt.api.Authorizer;
+import io.starling.mqtt.api.ClientInfo;
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.api.QueueOverflowPolicy;
@@ -43,7 +45,11 @@ public final class Session implements Subscriber {
     private LinkedHashMap<Integer, InflightMessage> inflight;
     private Set<Integer> inboundQos2 = Set.of();
     private ArrayDeque<QueuedMessage> queue;
+    // Payload bytes in the queue, bounded by maxQueuedBytes.
+    private long queuedBytes;
     private int nextPacketId = 1;
+    // Who the session's client last was (user name included), for the authorizer's canReceive.
+    private ClientInfo client;
 
     private SessionOwner owner;
     private ClientChannel channel;
@@ -113,6 +119,12 @@ public final class Session implements Subscriber {
         if (ended) {
             return;
         }
+        Authorizer authorizer = context.config().authorizer();
+        if (authorizer != Authorizer.ALLOW_ALL && client != null && !mayReceive(authorizer, message)) {
+            context.stats().onDeliveryDenied();
+            LOG.debug("client {}: delivery of {} refused by the authorizer", clientId, message.topic());
+            return;
+        }
         if (channel != null) {
             if (qos == QoS.AT_MOST_ONCE) {
                 sendQos0(message);
@@ -128,6 +140,15 @@ public final class Session implements Subscriber {
             return;
         }
         offer(new QueuedMessage(message, qos));
+    }
+
+    private boolean mayReceive(Authorizer authorizer, Message message) {
+        try {
+            return authorizer.canReceive(client, message.topic());
+        } catch (RuntimeException e) {
+            LOG.warn("client {}: authorizer.canReceive failed for {}; not delivered", clientId, message.topic(), e);
+            return false;
+        }
     }
 
     private void sendQos0(Message message) {
@@ -170,8 +191,12 @@ public final class Session implements Subscriber {
         if (queue == null) {
             queue = new ArrayDeque<>(8);
         }
-        if (queue.size() < context.config().maxQueuedMessages()) {
+        int size = queued.message().payload().length;
+        // One message always fits an empty queue, whatever its size: the packet-size limit bounds it.
+        if (queue.size() < context.config().maxQueuedMessages()
+                && (queue.isEmpty() || queuedBytes + size <= context.config().maxQueuedBytes())) {
             queue.add(queued);
+            queuedBytes += size;
             return;
         }
         QueueOverflowPolicy policy = context.config().queueOverflowPolicy();
@@ -179,27 +204,43 @@ public final class Session implements Subscriber {
             case DROP_NEWEST -> {
                 context.stats().onQueueOverflowDrop();
                 notifyDrop(queued.message(), "queue full, newest dropped");
-                LOG.warn("client {}: queue full ({} messages), dropped the newest message on {}", clientId,
-                        queue.size(), queued.message().topic());
+                LOG.warn("client {}: queue full ({} messages, {} bytes), dropped the newest message on {}", clientId,
+                        queue.size(), queuedBytes, queued.message().topic());
             }
             case DROP_OLDEST -> {
-                QueuedMessage dropped = queue.poll();
-                if (dropped != null) {
+                // Enough of the oldest go to make room by count and by bytes.
+                while (!queue.isEmpty() && (queue.size() >= context.config().maxQueuedMessages()
+                        || queuedBytes + size > context.config().maxQueuedBytes())) {
+                    QueuedMessage dropped = poll();
                     context.stats().onQueueOverflowDrop();
                     notifyDrop(dropped.message(), "queue full, oldest dropped");
-                    LOG.warn("client {}: queue full ({} messages), dropped the oldest message on {}", clientId,
-                            queue.size(), dropped.message().topic());
+                    LOG.warn("client {}: queue full ({} messages, {} bytes), dropped the oldest message on {}",
+                            clientId, queue.size(), queuedBytes, dropped.message().topic());
+                }
+                if (context.config().maxQueuedMessages() > 0) {
                     queue.add(queued);
+                    queuedBytes += size;
                 }
             }
             case DISCARD_SESSION -> {
                 context.stats().onSessionDiscardedOnOverflow();
                 notifyDrop(queued.message(), "queue full, session discarded");
-                LOG.warn("client {}: queue full ({} messages), discarding the session; the client will see "
-                        + "session present 0", clientId, queue.size());
+                LOG.warn("client {}: queue full ({} messages, {} bytes), discarding the session; the client will "
+                        + "see session present 0", clientId, queue.size(), queuedBytes);
                 discard();
             }
         }
+    }
+
+    private QueuedMessage poll() {
+        QueuedMessage head = queue.poll();
+        queuedBytes -= head.message().payload().length;
+        return head;
+    }
+
+    /** Payload bytes waiting in the queue. */
+    public long queuedBytes() {
+        return queuedBytes;
     }
 
     private void notifyDelivery(Message message, QoS qos) {
@@ -221,10 +262,10 @@ public final class Session implements Subscriber {
         while (channel != null && queuedCount() > 0) {
             QueuedMessage next = queue.peek();
             if (next.qos() == QoS.AT_MOST_ONCE) {
-                queue.poll();
+                poll();
                 sendQos0(next.message());
             } else if (inflightCount() < context.config().maxInflight()) {
-                queue.poll();
+                poll();
                 sendNew(next.message(), next.qos());
             } else {
                 return;
@@ -317,6 +358,7 @@ public final class Session implements Subscriber {
      */
     public void attach(SessionOwner newOwner, ClientChannel newChannel) {
         this.owner = newOwner;
+        this.client = newOwner.client();
         this.channel = newChannel;
         if (inflight != null) {
             resendInflight();
@@ -360,6 +402,15 @@ public final class Session implements Subscriber {
         }
     }
 
+    /**
+     * Records the connection that took the session over and will attach once it is ready on its own executor.
+     * Until then messages queue as for an offline session; a further takeover or a discard ends that connection.
+     */
+    void reserve(SessionOwner claimant) {
+        owner = claimant;
+        channel = null;
+    }
+
     /** Discards the session: out of the registry and the index; the attached connection, if any, is closed. */
     void discard() {
         if (ended) {
@@ -386,6 +437,7 @@ public final class Session implements Subscriber {
         subscriptions = Map.of();
         inflight = null;
         queue = null;
+        queuedBytes = 0;
         inboundQos2 = Set.of();
         context.registry().removeIfSame(clientId, this);
     }

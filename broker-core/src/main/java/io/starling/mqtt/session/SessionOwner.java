@@ -11,6 +11,9 @@ public interface SessionOwner {
     /** The embedding application asked to disconnect this client; the session stays as it is. */
     void onAdminDisconnect();
 
+    /** Who the client is (user name included), for the authorizer's delivery checks. */
+    io.starling.mqtt.api.ClientInfo client();
+
     /** The client id, for logs. */
     String clientId();
 }

@@ -32,8 +32,11 @@ public final class SessionRegistry {
     /**
      * Finds or creates the session for an accepted CONNECT [MQTT-3.1.2-4] [MQTT-3.1.2-6] [MQTT-3.1.4-3].
      * Must be called on {@code executor}; {@code ready} runs there, immediately or once the takeover is done.
+     * {@code claimant} is the connection asking: during a takeover it is recorded as the session's owner before it
+     * attaches, so a third connection taking over meanwhile ends it too [MQTT-3.1.4-2].
      */
-    public void acquire(String clientId, boolean cleanSession, Executor executor, ReadyCallback ready) {
+    public void acquire(String clientId, boolean cleanSession, Executor executor, SessionOwner claimant,
+                        ReadyCallback ready) {
         Session[] previous = new Session[1];
         Session[] chosen = new Session[1];
         sessions.compute(clientId, (id, existing) -> {
@@ -50,10 +53,11 @@ public final class SessionRegistry {
             session.execute(() -> {
                 if (session.ended()) {
                     // Discarded between compute and now: start over, which creates a fresh session.
-                    executor.execute(() -> acquire(clientId, cleanSession, executor, ready));
+                    executor.execute(() -> acquire(clientId, cleanSession, executor, claimant, ready));
                     return;
                 }
                 session.handOver();
+                session.reserve(claimant);
                 session.moveTo(executor);
                 executor.execute(() -> ready.onSessionReady(session, true));
             });

@@ -33,4 +33,17 @@ public interface ClientChannel {
      * {@code seconds} of silence [MQTT-3.1.2-24]; 0 switches the check off.
      */
     void keepAlive(int seconds);
+
+    /** The name of the {@link io.starling.mqtt.api.Listener} that accepted this connection. */
+    default String listenerName() {
+        return io.starling.mqtt.api.BrokerConfig.DEFAULT_LISTENER;
+    }
+
+    /**
+     * The client's certificate chain, verified by the TLS handshake, client certificate first; empty on plain
+     * connections and on TLS connections without a client certificate.
+     */
+    default java.util.List<java.security.cert.X509Certificate> peerCertificates() {
+        return java.util.List.of();
+    }
 }

@@ -15,6 +15,8 @@ final class RecordingChannel implements ClientChannel {
     volatile int keepAlive = -1;
     volatile boolean writable = true;
     private final String address;
+    volatile String listenerName = io.starling.mqtt.api.BrokerConfig.DEFAULT_LISTENER;
+    volatile List<java.security.cert.X509Certificate> certificates = List.of();
 
     RecordingChannel(Executor executor, String address) {
         this.executor = executor;
@@ -61,6 +63,16 @@ final class RecordingChannel implements ClientChannel {
     @Override
     public void keepAlive(int seconds) {
         keepAlive = seconds;
+    }
+
+    @Override
+    public String listenerName() {
+        return listenerName;
+    }
+
+    @Override
+    public List<java.security.cert.X509Certificate> peerCertificates() {
+        return certificates;
     }
 
     <T extends MqttPacket> List<T> written(Class<T> type) {

@@ -4,6 +4,9 @@ import io.starling.mqtt.api.Authenticator;
 import io.starling.mqtt.api.Authorizer;
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.Interceptor;
+import io.starling.mqtt.api.Listener;
+import io.starling.mqtt.api.TlsSettings;
+import io.starling.mqtt.auth.AclFileAuthorizer;
 import io.starling.mqtt.auth.PasswordFileAuthenticator;
 import io.starling.mqtt.api.QueueOverflowPolicy;
 import io.starling.mqtt.api.UnauthorizedPublishPolicy;
@@ -43,6 +46,16 @@ final class ConfigFile {
             Map.entry("unauthorized_publish_policy",
                     (b, v) -> b.unauthorizedPublishPolicy(enumValue(UnauthorizedPublishPolicy.class, v))),
             Map.entry("interceptor_timeout_ms", (b, v) -> b.interceptorTimeout(Duration.ofMillis(integer(v)))),
+            Map.entry("tcp_listener", (b, v) -> b.tcpListener(bool(v))),
+            Map.entry("allow_anonymous", (b, v) -> b.allowAnonymous(bool(v))),
+            Map.entry("max_connections", (b, v) -> b.maxConnections(integer(v))),
+            Map.entry("max_topic_length", (b, v) -> b.maxTopicLength(integer(v))),
+            Map.entry("max_topic_levels", (b, v) -> b.maxTopicLevels(integer(v))),
+            Map.entry("max_subscriptions_per_client", (b, v) -> b.maxSubscriptionsPerClient(integer(v))),
+            Map.entry("max_queued_bytes", (b, v) -> b.maxQueuedBytes(longValue(v))),
+            Map.entry("auth_failure_threshold", (b, v) -> b.authFailureThreshold(integer(v))),
+            Map.entry("auth_failure_delay_ms", (b, v) -> b.authFailureDelay(Duration.ofMillis(integer(v)))),
+            Map.entry("acl_file", (b, v) -> b.authorizer(aclFile(v))),
             // The builder's code-valued settings, by class name: a public class with a public no-argument
             // constructor on the class path (for example a jar added with java -cp).
             Map.entry("authenticator_class", (b, v) -> b.authenticator(instance(v, Authenticator.class))),
@@ -54,7 +67,23 @@ final class ConfigFile {
                 }
             }));
 
+    /**
+     * The TLS listener's keys: collected while reading, then turned into one listener named {@code tls} once the
+     * whole file is read, since its settings only make sense together.
+     */
+    static final Set<String> TLS_KEYS = Set.of("tls_host", "tls_port", "tls_certfile", "tls_keyfile",
+            "tls_keyfile_password", "tls_keystore", "tls_keystore_password", "tls_cafile", "tls_truststore",
+            "tls_truststore_password", "tls_client_auth", "tls_identity", "tls_protocols", "tls_ciphers",
+            "tls_provider");
+
     private ConfigFile() {}
+
+    /** Every key the file accepts, sorted. */
+    static List<String> knownKeys() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(KEYS.keySet());
+        all.addAll(TLS_KEYS);
+        return List.copyOf(all);
+    }
 
     /** Applies every setting of {@code file} to {@code builder}; throws {@link LaunchException} on the first error. */
     static void apply(Path file, BrokerConfig.Builder builder) {
@@ -65,6 +94,8 @@ final class ConfigFile {
             throw new LaunchException("cannot read config file " + file + ": " + e.getMessage());
         }
         Set<String> seen = new HashSet<>();
+        Map<String, String[]> tls = new java.util.HashMap<>();
+        List<String[]> settings = new java.util.ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -77,20 +108,95 @@ final class ConfigFile {
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
-            BiConsumer<BrokerConfig.Builder, String> setter = KEYS.get(key);
-            if (setter == null) {
-                throw new LaunchException(where + ": unknown key '" + key + "' (known: " + String.join(", ", KEYS.keySet().stream().sorted().toList()) + ")");
+            if (!KEYS.containsKey(key) && !TLS_KEYS.contains(key)) {
+                throw new LaunchException(where + ": unknown key '" + key + "' (known: " + String.join(", ", knownKeys()) + ")");
             }
             if (!seen.add(key)) {
                 throw new LaunchException(where + ": '" + key + "' is set twice");
             }
+            if (TLS_KEYS.contains(key)) {
+                tls.put(key, new String[] {value, where});
+            } else {
+                settings.add(new String[] {key, value, where});
+            }
+        }
+        // The TLS listener first: the checks after each line below then see every listener the file asks for
+        // (a file may switch the plain listener off and leave only TLS).
+        if (!tls.isEmpty()) {
+            String host = settings.stream().filter(e -> e[0].equals("host")).map(e -> e[1]).findFirst()
+                    .orElse(builder.build().host());
+            applyTls(file, tls, host, builder);
+        }
+        for (String[] setting : settings) {
             try {
-                setter.accept(builder, value);
+                KEYS.get(setting[0]).accept(builder, setting[1]);
                 // Range checks live in build(): run them now so an error names this line.
                 builder.build();
             } catch (IllegalArgumentException e) {
-                throw new LaunchException(where + ": bad value for '" + key + "': " + e.getMessage());
+                throw new LaunchException(setting[2] + ": bad value for '" + setting[0] + "': " + e.getMessage());
             }
+        }
+    }
+
+    private static void applyTls(Path file, Map<String, String[]> keys, String defaultHost, BrokerConfig.Builder builder) {
+        if (!keys.containsKey("tls_port")) {
+            throw new LaunchException(file + ": TLS settings (" + String.join(", ", keys.keySet().stream().sorted()
+                    .toList()) + ") need tls_port");
+        }
+        String current = "tls_port";
+        try {
+            TlsSettings.Builder tls = TlsSettings.builder();
+            int port = 0;
+            String host = null;
+            for (var entry : new java.util.TreeMap<>(keys).entrySet()) {
+                current = entry.getKey();
+                String v = entry.getValue()[0];
+                switch (current) {
+                    case "tls_host" -> host = v;
+                    case "tls_port" -> port = integer(v);
+                    case "tls_certfile" -> tls.certificateChain(Path.of(v));
+                    case "tls_keyfile" -> tls.privateKey(Path.of(v));
+                    case "tls_keyfile_password" -> tls.privateKeyPassword(v);
+                    case "tls_keystore" -> tls.keyStore(Path.of(v));
+                    case "tls_keystore_password" -> tls.keyStorePassword(v);
+                    case "tls_cafile" -> tls.trustCertificates(Path.of(v));
+                    case "tls_truststore" -> tls.trustStore(Path.of(v),
+                            keys.containsKey("tls_truststore_password") ? keys.get("tls_truststore_password")[0] : null);
+                    case "tls_truststore_password" -> { }
+                    case "tls_client_auth" -> tls.clientAuth(enumValue(TlsSettings.ClientAuth.class, v));
+                    case "tls_identity" -> tls.identity(enumValue(TlsSettings.CertificateIdentity.class, v));
+                    case "tls_protocols" -> tls.protocols(list(v));
+                    case "tls_ciphers" -> tls.cipherSuites(list(v));
+                    case "tls_provider" -> tls.provider(enumValue(TlsSettings.Provider.class, v));
+                    default -> throw new IllegalStateException(current);
+                }
+            }
+            current = "tls_port";
+            TlsSettings settings = tls.build();
+            builder.listener(Listener.tls("tls", host != null ? host : defaultHost, port, settings));
+        } catch (IllegalArgumentException e) {
+            String where = keys.containsKey(current) ? keys.get(current)[1] : file.toString();
+            throw new LaunchException(where + ": bad TLS settings ('" + current + "'): " + e.getMessage());
+        }
+    }
+
+    private static List<String> list(String v) {
+        return java.util.Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static long longValue(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a whole number");
+        }
+    }
+
+    private static AclFileAuthorizer aclFile(String path) {
+        try {
+            return AclFileAuthorizer.load(Path.of(path));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read ACL file " + path + ": " + e.getMessage());
         }
     }
 

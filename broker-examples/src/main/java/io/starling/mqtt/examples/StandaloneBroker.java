@@ -16,8 +16,14 @@ public final class StandaloneBroker {
     private StandaloneBroker() {}
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("passwd")) {
+            System.exit(PasswdCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.in, System.out,
+                    System.err));
+            return;
+        }
         if (java.util.List.of(args).contains("--help") || java.util.List.of(args).contains("-h")) {
             System.out.println(USAGE);
+            System.out.println("       " + PasswdCommand.USAGE.substring("usage: ".length()));
             return;
         }
         StarlingBroker broker;
@@ -33,6 +39,7 @@ public final class StandaloneBroker {
             broker.close();
             stopped.countDown();
         }, "starling-shutdown"));
+        Reload.onSighup(broker);
         PrintStream out = System.out;
         out.println("Starling MQTT broker listening on " + broker.boundAddress());
         out.flush();

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(60)
 class StandaloneBrokerIT {
-    private static final Pattern LISTENING = Pattern.compile("Starling MQTT broker listening on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern LISTENING = Pattern.compile("Starling MQTT broker listening on (?:127\\.0\\.0\\.1|0\\.0\\.0\\.0):(\\d+)");
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Path JAR = jar();
 
@@ -164,6 +164,35 @@ class StandaloneBrokerIT {
         }
     }
 
+    /** Connects with Paho as {@code user} (null: anonymous); returns 0 or the CONNACK refusal code. */
+    private static int connectCode(int port, String user, String password) throws Exception {
+        MqttClient client = new MqttClient("tcp://127.0.0.1:" + port, "sec-" + System.nanoTime(), new MemoryPersistence());
+        client.setTimeToWait(5000);
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setConnectionTimeout(5);
+        if (user != null) {
+            options.setUserName(user);
+            options.setPassword(password.toCharArray());
+        }
+        try {
+            client.connect(options);
+            client.disconnect(1000);
+            return 0;
+        } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+            return e.getReasonCode();
+        } finally {
+            client.close(true);
+        }
+    }
+
+    /** Runs {@code java -jar starling-broker.jar passwd ...} and returns its exit code. */
+    private int passwd(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("passwd"));
+        all.addAll(List.of(args));
+        Launched run = new Launched(all.toArray(String[]::new));
+        return run.awaitExit(Duration.ofSeconds(20));
+    }
+
     private Path file(String name, String content) throws IOException {
         Path file = dir.resolve(name);
         Files.writeString(file, content, StandardCharsets.UTF_8);
@@ -171,6 +200,56 @@ class StandaloneBrokerIT {
     }
 
     // ---- tests ----
+
+    @Test
+    @DisplayName("passwd sub-command writes users; SIGHUP reloads the password and ACL files without a restart")
+    void passwordAndAclReloadOnSighup() throws Exception {
+        Path passwords = dir.resolve("passwd");
+        assertThat(passwd("-c", "-b", passwords.toString(), "alice", "wonderland")).isZero();
+        Path acl = file("acl", "user alice\ntopic readwrite alice/#\n");
+        // Paho opens two connections per refused CONNECT: the login slowing would stretch this test past Paho's
+        // timeout, so it starts later here (it has tests of its own).
+        Path config = file("secure.conf", "host = 127.0.0.1\nport = 0\nallow_anonymous = false\npassword_file = "
+                + passwords + "\nacl_file = " + acl + "\nauth_failure_threshold = 100\n");
+        Launched broker = new Launched("--config", config.toString());
+        int port = broker.awaitListening();
+        assertThat(connectCode(port, "alice", "wonderland")).isZero();
+        assertThat(connectCode(port, "alice", "wrong")).isEqualTo(4);
+        assertThat(connectCode(port, null, null)).as("anonymous access is off").isEqualTo(5);
+        assertThat(connectCode(port, "bob", "builder")).isEqualTo(4);
+
+        assertThat(passwd("-b", passwords.toString(), "bob", "builder")).isZero();
+        assertThat(connectCode(port, "bob", "builder")).as("not yet reloaded").isEqualTo(4);
+        new ProcessBuilder("kill", "-HUP", String.valueOf(broker.process.pid())).start().waitFor();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.stdout().contains("password file")
+                || broker.stderr().contains("password file"));
+        assertThat(connectCode(port, "bob", "builder")).isZero();
+        assertThat(connectCode(port, "alice", "wonderland")).as("alice kept").isZero();
+        assertThat(broker.stdout() + broker.stderr()).contains("ACL file " + acl + " reloaded")
+                .doesNotContain("wonderland").doesNotContain("builder");
+
+        Files.writeString(acl, "user alice\ntopic sometimes alice/#\n");
+        new ProcessBuilder("kill", "-HUP", String.valueOf(broker.process.pid())).start().waitFor();
+        await().atMost(Duration.ofSeconds(10)).until(() -> (broker.stdout() + broker.stderr())
+                .contains("NOT reloaded, previous rules kept"));
+        assertThat(broker.process.isAlive()).as("a bad ACL file on reload does not stop the broker").isTrue();
+        assertThat(connectCode(port, "alice", "wonderland")).isZero();
+    }
+
+    @Test
+    @DisplayName("--host 0.0.0.0 without authentication: safe default refuses every client with 0x05 and warns")
+    void exposedWithoutAuthenticationRefusesEveryone() throws Exception {
+        Launched broker = new Launched("--host", "0.0.0.0", "--port", "0");
+        int port = broker.awaitListening();
+        assertThat(connectCode(port, null, null)).isEqualTo(5);
+        assertThat(connectCode(port, "anyone", "anything")).isEqualTo(5);
+        assertThat(broker.stdout() + broker.stderr()).contains("no authenticator is configured");
+
+        Path config = file("open.conf", "host = 0.0.0.0\nport = 0\nallow_anonymous = true\n");
+        Launched open = new Launched("--config", config.toString());
+        exchangeMessage(open.awaitListening());
+    }
+
 
     @Test
     @DisplayName("java -jar starling-broker.jar --port 0 --host 127.0.0.1: prints the address, serves MQTT, stops on SIGTERM within 5 s")
@@ -228,7 +307,7 @@ class StandaloneBrokerIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            unknown key        | \"port = 0\\nfoo = 1\"                        | 2 | unknown key 'foo' (known: allow_zero_length_client_id, authenticator_class,
+            unknown key        | \"port = 0\\nfoo = 1\"                        | 2 | unknown key 'foo' (known: acl_file, allow_anonymous, allow_zero_length_client_id,
             not a number       | \"max_inflight_messages = many\"              | 1 | bad value for 'max_inflight_messages': 'many' is not a whole number
             not a boolean      | \"# c\\n\\nwildcard_subscriptions = yes\"     | 3 | bad value for 'wildcard_subscriptions': 'yes' is not true or false
             not an enum value  | \"queue_overflow_policy = sometimes\"         | 1 | bad value for 'queue_overflow_policy': 'sometimes' is not one of [DISCARD_SESSION, DROP_OLDEST, DROP_NEWEST]
@@ -265,7 +344,7 @@ class StandaloneBrokerIT {
             assertThat(broker.awaitExit(Duration.ofSeconds(20))).as(broker.describe()).isEqualTo(2);
             assertThat(broker.stdout()).isEmpty();
             assertThat(broker.stderr().lines().toList()).as(broker.describe())
-                    .singleElement().asString().startsWith("starling: cannot bind 127.0.0.1:" + occupant.port() + ": ");
+                    .singleElement().asString().startsWith("starling: cannot bind 127.0.0.1:" + occupant.port() + " for listener default: ");
         }
     }
 }

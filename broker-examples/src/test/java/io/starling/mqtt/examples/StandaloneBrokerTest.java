@@ -138,7 +138,7 @@ class StandaloneBrokerTest {
     @Test
     @DisplayName("unknown key, bad number, boolean or enum, key set twice, missing '=': the file, the line and the reason")
     void badFiles() throws IOException {
-        assertBad("port = 0\nfoo = 1\n", 2, "unknown key 'foo' (known: allow_zero_length_client_id, ");
+        assertBad("port = 0\nfoo = 1\n", 2, "unknown key 'foo' (known: acl_file, allow_anonymous, allow_zero_length_client_id, ");
         assertBad("max_inflight_messages = many", 1, "bad value for 'max_inflight_messages': 'many' is not a whole number");
         assertBad("\n# c\nwildcard_subscriptions = yes", 3, "bad value for 'wildcard_subscriptions': 'yes' is not true or false");
         assertBad("queue_overflow_policy = sometimes", 1,
@@ -212,6 +212,84 @@ class StandaloneBrokerTest {
         BrokerConfig c = parse("--config", file("password_file = " + passwords + "\n").toString());
         assertThat(c.authenticator()).isInstanceOf(io.starling.mqtt.auth.PasswordFileAuthenticator.class);
         assertBad("port = 0\npassword_file = /nonexistent/pw", 2, "bad value for 'password_file': cannot read password file");
+    }
+
+    @Test
+    @DisplayName("security keys: anonymous access, limits, login slowing, ACL file")
+    void securityKeys() throws IOException {
+        Path acl = Files.writeString(dir.resolve("acl"), "user alice\ntopic readwrite alice/#\n", StandardCharsets.UTF_8);
+        BrokerConfig c = parse("--config", file("""
+                allow_anonymous = false
+                tcp_listener = true
+                max_connections = 500
+                max_topic_length = 1024
+                max_topic_levels = 16
+                max_subscriptions_per_client = 50
+                max_queued_bytes = 1048576
+                auth_failure_threshold = 3
+                auth_failure_delay_ms = 250
+                acl_file = %s
+                """.formatted(acl)).toString());
+        assertThat(c.allowAnonymous()).contains(false);
+        assertThat(c.maxConnections()).isEqualTo(500);
+        assertThat(c.maxTopicLength()).isEqualTo(1024);
+        assertThat(c.maxTopicLevels()).isEqualTo(16);
+        assertThat(c.maxSubscriptionsPerClient()).isEqualTo(50);
+        assertThat(c.maxQueuedBytes()).isEqualTo(1_048_576L);
+        assertThat(c.authFailureThreshold()).isEqualTo(3);
+        assertThat(c.authFailureDelay()).hasMillis(250);
+        assertThat(c.authorizer()).isInstanceOf(io.starling.mqtt.auth.AclFileAuthorizer.class);
+
+        assertThat(parse().allowAnonymous()).as("unset: the per-listener safe default applies").isEmpty();
+        assertBad("max_topic_levels = 0", 1, "bad value for 'max_topic_levels': maxTopicLevels must be 1..65535");
+        assertBad("port = 0\nacl_file = /nonexistent/acl", 2, "bad value for 'acl_file': cannot read ACL file");
+        assertBad("tcp_listener = false", 1, "bad value for 'tcp_listener': at least one listener is needed");
+    }
+
+    @Test
+    @DisplayName("tls_* keys make one TLS listener named tls; TLS settings that do not fit together name the key")
+    void tlsKeys() throws IOException {
+        BrokerConfig c = parse("--config", file("""
+                host = 127.0.0.1
+                tls_port = 8883
+                tls_certfile = /etc/starling/chain.pem
+                tls_keyfile = /etc/starling/key.pem
+                tls_cafile = /etc/starling/ca.pem
+                tls_client_auth = require
+                tls_identity = common_name
+                tls_protocols = TLSv1.3
+                tls_provider = jdk
+                """).toString());
+        assertThat(c.listeners()).extracting(io.starling.mqtt.api.Listener::name).containsExactly("default", "tls");
+        io.starling.mqtt.api.Listener tls = c.listeners().get(1);
+        assertThat(tls.host()).isEqualTo("127.0.0.1");
+        assertThat(tls.port()).isEqualTo(8883);
+        assertThat(tls.tls().certificateChain()).isEqualTo(Path.of("/etc/starling/chain.pem"));
+        assertThat(tls.tls().privateKey()).isEqualTo(Path.of("/etc/starling/key.pem"));
+        assertThat(tls.tls().trustCertificates()).isEqualTo(Path.of("/etc/starling/ca.pem"));
+        assertThat(tls.tls().clientAuth()).isEqualTo(io.starling.mqtt.api.TlsSettings.ClientAuth.REQUIRE);
+        assertThat(tls.tls().identity()).isEqualTo(io.starling.mqtt.api.TlsSettings.CertificateIdentity.COMMON_NAME);
+        assertThat(tls.tls().protocols()).containsExactly("TLSv1.3");
+        assertThat(tls.tls().provider()).isEqualTo(io.starling.mqtt.api.TlsSettings.Provider.JDK);
+
+        BrokerConfig tlsOnly = parse("--config", file("""
+                tcp_listener = false
+                tls_port = 8883
+                tls_keystore = /etc/starling/server.p12
+                tls_keystore_password = changeit
+                """).toString());
+        assertThat(tlsOnly.listeners()).extracting(io.starling.mqtt.api.Listener::name).containsExactly("tls");
+        assertThat(tlsOnly.listeners().get(0).tls().toString()).doesNotContain("changeit");
+
+        Path noPort = file("tls_certfile = a.pem\ntls_keyfile = b.pem\n");
+        assertThatThrownBy(() -> parse("--config", noPort.toString())).isInstanceOf(LaunchException.class)
+                .hasMessage(noPort + ": TLS settings (tls_certfile, tls_keyfile) need tls_port");
+        assertBad("tls_port = 8883\ntls_certfile = a.pem\ntls_keyfile = b.pem\ntls_protocols = TLSv1.1", 4,
+                "bad TLS settings ('tls_protocols'): TLS protocols must be a non-empty subset of [TLSv1.3, TLSv1.2]");
+        assertBad("tls_port = 8883\ntls_certfile = a.pem\ntls_keyfile = b.pem\ntls_identity = common_name", 1,
+                "bad TLS settings ('tls_port'): a certificate identity (COMMON_NAME) needs clientAuth REQUIRE");
+        assertBad("tls_port = 8883\ntls_certfile = a.pem", 1,
+                "bad TLS settings ('tls_port'): TLS with PEM files needs both the certificate chain and the private key");
     }
 
     private void assertBad(String content, int line, String reason) throws IOException {

@@ -83,6 +83,21 @@ public final class StarlingMetrics implements MeterBinder {
                 "Sessions discarded by the broker, by reason", Tags.of("reason", "queue_overflow"));
         counter(registry, stats, "publishes.denied", "messages", BrokerStats::publishesDenied,
                 "PUBLISHes refused by the authorizer or aimed at $SYS", Tags.empty());
+        counter(registry, stats, "deliveries.denied", "messages", BrokerStats::deliveriesDenied,
+                "Messages not delivered to a subscriber because the authorizer refused it", Tags.empty());
+        counter(registry, stats, "auth.delayed", "connections", BrokerStats::loginsDelayed,
+                "CONNECTs answered late after repeated failed logins from their address", Tags.empty());
+        counter(registry, stats, "limits.violations", "violations", BrokerStats::limitViolations,
+                "Operations refused by a configured limit (topic length or levels, subscriptions per client)",
+                Tags.empty());
+        counter(registry, stats, "connections.closed", "connections", BrokerStats::connectionsOverLimit,
+                "Connections closed by the broker before or instead of a CONNACK, by reason",
+                Tags.of("reason", "max_connections"));
+        counter(registry, stats, "connections.closed", "connections", BrokerStats::connectTimeouts,
+                "Connections closed by the broker before or instead of a CONNACK, by reason",
+                Tags.of("reason", "connect_timeout"));
+        counter(registry, stats, "tls.handshake.failures", "connections", BrokerStats::tlsHandshakeFailures,
+                "TLS handshakes that failed", Tags.empty());
 
         Gauge.builder(PREFIX + "clients.connected", stats, BrokerStats::clientsConnected)
                 .description("Client connections accepted and not yet closed")

@@ -19,6 +19,7 @@ public final class KeepAliveTimer {
     private static final Logger LOG = LoggerFactory.getLogger(KeepAliveTimer.class);
 
     private final long connectTimeoutNanos;
+    private final Runnable onConnectTimeout;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> check;
     private long idleLimitNanos;
@@ -26,7 +27,13 @@ public final class KeepAliveTimer {
     private boolean connected;
 
     public KeepAliveTimer(long connectTimeoutNanos) {
+        this(connectTimeoutNanos, () -> { });
+    }
+
+    /** {@code onConnectTimeout} runs (to count it) each time the CONNECT deadline closes a connection. */
+    public KeepAliveTimer(long connectTimeoutNanos, Runnable onConnectTimeout) {
         this.connectTimeoutNanos = connectTimeoutNanos;
+        this.onConnectTimeout = onConnectTimeout;
     }
 
     /** The connection is open: the CONNECT deadline starts. */
@@ -61,6 +68,7 @@ public final class KeepAliveTimer {
         if (!connected && ctx.channel().isActive()) {
             LOG.info("connection from {}: no CONNECT accepted within {} ms; closing", ctx.channel().remoteAddress(),
                     TimeUnit.NANOSECONDS.toMillis(connectTimeoutNanos));
+            onConnectTimeout.run();
             ctx.close();
         }
     }

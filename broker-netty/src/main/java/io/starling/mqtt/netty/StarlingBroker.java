@@ -7,6 +7,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -14,19 +16,28 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.BrokerStats;
 import io.starling.mqtt.api.InProcessSubscription;
+import io.starling.mqtt.api.Listener;
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.MessageListener;
 import io.starling.mqtt.api.MqttBroker;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.engine.BrokerAdmin;
 import io.starling.mqtt.engine.BrokerEngine;
+import io.starling.mqtt.netty.channel.LoopExecutor;
+import io.starling.mqtt.netty.tls.TlsListener;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +53,18 @@ public final class StarlingBroker implements MqttBroker {
     private final BrokerConfig config;
     private final BrokerEngine engine;
     private final Object lifecycle = new Object();
+    /** Open client connections, closed explicitly on close(). */
+    private final ChannelGroup connections = new DefaultChannelGroup("starling-connections",
+            ImmediateEventExecutor.INSTANCE);
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
-    private Channel serverChannel;
-    private InetSocketAddress bound;
+    /** The bound listeners in configuration order; empty until started. */
+    private List<Bound> bound = List.of();
+    private List<TlsListener> tlsListeners = List.of();
     private boolean closed;
+
+    /** A listener accepting connections. */
+    private record Bound(Listener listener, Channel channel, InetSocketAddress address, TlsListener tls) {}
 
     private StarlingBroker(BrokerConfig config) {
         this.config = config;
@@ -62,20 +80,34 @@ public final class StarlingBroker implements MqttBroker {
         return new StarlingBroker(Objects.requireNonNull(config, "config"));
     }
 
+    /**
+     * Binds every listener of {@link BrokerConfig#listeners()} and returns once all accept connections. TLS files
+     * are read first: a missing file, a wrong password or a key that does not match its certificate fails here with
+     * a message naming the listener and the file; so does a port in use, after the listeners already bound are
+     * closed again.
+     */
     @Override
     public StarlingBroker start() {
         synchronized (lifecycle) {
             if (closed) {
                 throw new IllegalStateException("broker is closed");
             }
-            if (serverChannel != null) {
+            if (!bound.isEmpty()) {
                 return this;
+            }
+            List<Listener> listeners = config.listeners();
+            // Before any thread exists: a TLS configuration error leaves nothing to clean up.
+            Map<String, TlsListener> tls = new LinkedHashMap<>();
+            for (Listener listener : listeners) {
+                if (listener.isTls()) {
+                    tls.put(listener.name(), TlsListener.open(listener, config.connectTimeout(), engine.stats()::onTlsHandshakeFailure));
+                }
             }
             int id = INSTANCES.incrementAndGet();
             boolean epoll = config.nativeTransport() && Epoll.isAvailable();
             IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
             acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("starling-" + id + "-accept"), io);
-            workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("starling-" + id + "-io"), io);
+            workers = new ResponsiveEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("starling-" + id + "-io"), io);
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptor, workers)
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -85,46 +117,137 @@ public final class StarlingBroker implements MqttBroker {
                     // again would cost one more setsockopt per connection.
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
                     // One allocator for all connections (each still gets its own small handle).
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
-                    .childHandler(new MqttChannelInitializer(engine));
-            try {
-                serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
-            } catch (Exception e) {
-                // Netty rethrows the checked BindException undeclared; every failure leaves no thread behind.
-                shutdownGroups();
-                throw new IllegalStateException("cannot bind " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator());
+            LoopExecutor.Registry executors = new LoopExecutor.Registry();
+            List<Bound> opened = new ArrayList<>(listeners.size());
+            for (Listener listener : listeners) {
+                TlsListener listenerTls = tls.get(listener.name());
+                ServerBootstrap forListener = bootstrap.clone()
+                        .childHandler(new MqttChannelInitializer(engine, listener.name(), listenerTls, executors,
+                                connections));
+                Channel channel;
+                try {
+                    channel = forListener.bind(listener.host(), listener.port()).syncUninterruptibly().channel();
+                } catch (Exception e) {
+                    // Netty rethrows the checked BindException undeclared; every failure leaves no thread and no
+                    // other listener behind.
+                    for (Bound b : opened) {
+                        b.channel().close().syncUninterruptibly();
+                    }
+                    shutdownGroups();
+                    throw new IllegalStateException("cannot bind " + listener.host() + ":" + listener.port()
+                            + " for listener " + listener.name() + ": " + e.getMessage(), e);
+                }
+                opened.add(new Bound(listener, channel, (InetSocketAddress) channel.localAddress(), listenerTls));
             }
-            bound = (InetSocketAddress) serverChannel.localAddress();
+            bound = List.copyOf(opened);
+            tlsListeners = List.copyOf(tls.values());
             engine.start("starling-" + id);
-            LOG.info("Starling MQTT broker listening on {} ({} transport)", boundAddress(), epoll ? "epoll" : "nio");
+            for (Bound b : bound) {
+                LOG.info("Starling MQTT broker listening on {} (listener {}, {}, {} transport)", address(b),
+                        b.listener().name(), b.tls() == null ? "plain" : "TLS " + String.join("/",
+                                b.listener().tls().protocols()) + " via " + b.tls().providerName(),
+                        epoll ? "epoll" : "nio");
+            }
             return this;
         }
     }
 
+    /** The port of the first listener (the plain default one unless it is switched off). */
     @Override
     public int port() {
-        synchronized (lifecycle) {
-            if (bound == null) {
-                throw new IllegalStateException("broker is not started");
-            }
-            return bound.getPort();
-        }
+        return first().address().getPort();
     }
 
+    /** {@code host:port} of the first listener. */
     @Override
     public String boundAddress() {
+        return address(first());
+    }
+
+    /** {@code tcp://host:port} (or {@code ssl://} for TLS) of the first listener, ready for an MQTT client. */
+    public String uri() {
+        return uri(first());
+    }
+
+    /** The bound port of the named listener. */
+    public int port(String listenerName) {
+        return named(listenerName).address().getPort();
+    }
+
+    /** {@code host:port} of the named listener. */
+    public String boundAddress(String listenerName) {
+        return address(named(listenerName));
+    }
+
+    /** {@code tcp://host:port}, or {@code ssl://host:port} for a TLS listener: the named listener's address. */
+    public String uri(String listenerName) {
+        return uri(named(listenerName));
+    }
+
+    /**
+     * Re-reads the certificate and key files (and trust anchors) of every TLS listener and uses them for
+     * connections accepted from now on; open connections keep theirs. All or nothing: if any listener's files
+     * cannot be used, every listener keeps its current certificate and this throws, naming the listener and file.
+     *
+     * @return how many TLS listeners were reloaded (0 when there are none)
+     */
+    public int reloadTls() {
+        List<TlsListener> listeners;
         synchronized (lifecycle) {
-            if (bound == null) {
+            if (bound.isEmpty()) {
+                throw new IllegalStateException(closed ? "broker is closed" : "broker is not started");
+            }
+            listeners = tlsListeners;
+        }
+        int reloaded = TlsListener.reloadAll(listeners);
+        LOG.info("TLS certificates reloaded for {} listener(s)", reloaded);
+        return reloaded;
+    }
+
+    /** TLS handshakes that failed or never completed since start, all listeners together. */
+    public long tlsHandshakeFailures() {
+        return engine.stats().tlsHandshakeFailures();
+    }
+
+    private Bound first() {
+        synchronized (lifecycle) {
+            if (bound.isEmpty()) {
                 throw new IllegalStateException("broker is not started");
             }
-            return bound.getAddress().getHostAddress() + ":" + bound.getPort();
+            return bound.get(0);
         }
     }
 
-    /** {@code tcp://host:port}, ready for an MQTT client. */
-    public String uri() {
-        String address = boundAddress();
-        return "tcp://" + (address.contains(":") && address.indexOf(':') != address.lastIndexOf(':')
+    private Bound named(String listenerName) {
+        synchronized (lifecycle) {
+            if (bound.isEmpty()) {
+                throw new IllegalStateException("broker is not started");
+            }
+            for (Bound b : bound) {
+                if (b.listener().name().equals(listenerName)) {
+                    return b;
+                }
+            }
+            throw new IllegalArgumentException("no listener named '" + listenerName + "'; listeners: "
+                    + bound.stream().map(b -> b.listener().name()).toList());
+        }
+    }
+
+    /**
+     * {@code host:port} as bound. A wildcard address is shown as configured: an epoll socket asked for 0.0.0.0 is
+     * bound dual-stack and would otherwise read {@code 0:0:0:0:0:0:0:0}, which is not what the user wrote.
+     */
+    private static String address(Bound b) {
+        InetSocketAddress address = b.address();
+        String host = address.getAddress().isAnyLocalAddress() ? b.listener().host() : address.getAddress().getHostAddress();
+        return host + ":" + address.getPort();
+    }
+
+    private static String uri(Bound b) {
+        String address = address(b);
+        return (b.tls() == null ? "tcp://" : "ssl://")
+                + (address.contains(":") && address.indexOf(':') != address.lastIndexOf(':')
                 ? "[" + address.substring(0, address.lastIndexOf(':')) + "]" + address.substring(address.lastIndexOf(':'))
                 : address);
     }
@@ -165,11 +288,17 @@ public final class StarlingBroker implements MqttBroker {
                 return;
             }
             closed = true;
-            if (serverChannel != null) {
-                serverChannel.close().syncUninterruptibly();
-                // Shutting the event loops down closes every connection registered with them.
+            if (!bound.isEmpty()) {
+                for (Bound b : bound) {
+                    b.channel().close().syncUninterruptibly();
+                }
+                // Closed explicitly (TLS ones with a close_notify). Shutting the event loops down alone left a
+                // just-connected client's socket open about one close in five, NIO and epoll alike: with a quiet
+                // period of 0, a loop that is busy when the shutdown starts can end without closing its channels.
+                connections.close().awaitUninterruptibly(500, TimeUnit.MILLISECONDS);
                 shutdownGroups();
-                LOG.info("Starling MQTT broker on {}:{} stopped", bound.getAddress().getHostAddress(), bound.getPort());
+                LOG.info("Starling MQTT broker on {} stopped",
+                        bound.stream().map(b -> address(b)).collect(Collectors.joining(", ")));
             }
             engine.close();
         }

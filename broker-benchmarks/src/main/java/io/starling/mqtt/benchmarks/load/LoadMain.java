@@ -30,7 +30,14 @@ public final class LoadMain {
                     if (args[i].contains("=")) {
                         Params.parseOverride(args[i], overrides);
                     } else {
-                        scenarios.add(Scenario.byId(args[i]));
+                        Scenario scenario = Scenario.byId(args[i]);
+                        if (scenario.separate()) {
+                            // The flood needs its own driver and parameters: the runner (run.sh flood) has them.
+                            System.err.println("scenario '" + args[i] + "' runs through the runner: "
+                                    + "broker-benchmarks/run.sh flood");
+                            System.exit(2);
+                        }
+                        scenarios.add(scenario);
                     }
                 }
             }

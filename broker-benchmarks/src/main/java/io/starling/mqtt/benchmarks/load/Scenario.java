@@ -13,7 +13,9 @@ public enum Scenario {
     FANIN_QOS1("fanin-qos1", 1, "fan-in QoS 1: %s publishers at %s msg/s each, one subscriber on bench/fanin/#"),
     WILDCARD("wildcard", -1, "wildcard routing: %s subscribers on distinct filters mixing + and #, %s publishers on random topics, QoS %s"),
     LATENCY("latency", 1, "latency: p2p QoS 1, %s pairs at %s msg/s offered in total"),
-    CONNECTIONS("connections", 0, "connections: %s idle connections from %s source addresses");
+    CONNECTIONS("connections", 0, "connections: %s idle connections from %s source addresses"),
+    FLOOD("flood", 1, "flood: a well-behaved client's QoS 1 round trip to itself before and during a burst of hostile "
+            + "connection attempts and a client declaring a 256 MB PUBLISH (flood.* parameters)");
 
     private final String id;
     private final int qos;
@@ -36,7 +38,15 @@ public enum Scenario {
 
     /** A message scenario measures deliveries; the connections scenario measures connects and memory. */
     public boolean carriesMessages() {
-        return this != CONNECTIONS;
+        return this != CONNECTIONS && this != FLOOD;
+    }
+
+    /**
+     * Run by its own class ({@code flood.FloodScenario}, with {@code flood.*} parameters), not by
+     * {@link LoadGenerator}; the runner dispatches it.
+     */
+    public boolean separate() {
+        return this == FLOOD;
     }
 
     /** Offered at a fixed rate: msg/s only shows whether the broker keeps up; compare CPU and latency. */
@@ -44,9 +54,12 @@ public enum Scenario {
         return this == FANIN_QOS1 || this == LATENCY;
     }
 
-    /** Scenarios the ceiling relay can run: exact topics only, no wildcards. */
+    /**
+     * Scenarios the ceiling relay can run: exact topics only, no wildcards, and no hostile clients (the relay is no
+     * broker: it has no packet size limit or connect timeout to show).
+     */
     public boolean exactTopicsOnly() {
-        return this != WILDCARD && this != FANIN_QOS1;
+        return this != WILDCARD && this != FANIN_QOS1 && this != FLOOD;
     }
 
     public String describe(Params p) {
@@ -60,6 +73,7 @@ public enum Scenario {
                     p.get("wildcard.qos"));
             case LATENCY -> description.formatted(p.get("latency.pairs"), p.get("latency.rate"));
             case CONNECTIONS -> description.formatted(p.get("connections.count"), p.get("connections.sources"));
+            case FLOOD -> description;
         } + (carriesMessages() ? ", " + p.get("payload") + "-byte payloads" : "");
     }
 

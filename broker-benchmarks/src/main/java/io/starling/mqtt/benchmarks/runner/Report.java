@@ -1,5 +1,10 @@
 package io.starling.mqtt.benchmarks.runner;
 
+import io.starling.mqtt.benchmarks.flood.AttackKind;
+import io.starling.mqtt.benchmarks.flood.AttackTally;
+import io.starling.mqtt.benchmarks.flood.FloodParams;
+import io.starling.mqtt.benchmarks.flood.FloodResult;
+import io.starling.mqtt.benchmarks.flood.RttSummary;
 import io.starling.mqtt.benchmarks.load.Counters;
 import io.starling.mqtt.benchmarks.load.Scenario;
 import io.starling.mqtt.benchmarks.load.ScenarioResult;
@@ -27,6 +32,7 @@ final class Report {
 
     private final RunnerOptions o;
     private final List<ScenarioResult> results;
+    private final List<FloodResult> floods;
     private final List<Target> targets;
     private final Map<Target, String> unavailable;
     private final Map<Target, Double> startSeconds;
@@ -34,10 +40,11 @@ final class Report {
     private final Path charts;
     private final StringBuilder md = new StringBuilder();
 
-    Report(RunnerOptions o, List<ScenarioResult> results, List<Target> targets, Map<Target, String> unavailable,
-            Map<Target, Double> startSeconds, double seconds, Path charts) {
+    Report(RunnerOptions o, List<ScenarioResult> results, List<FloodResult> floods, List<Target> targets,
+            Map<Target, String> unavailable, Map<Target, Double> startSeconds, double seconds, Path charts) {
         this.o = o;
         this.results = results;
+        this.floods = floods;
         this.targets = targets;
         this.unavailable = unavailable;
         this.startSeconds = startSeconds;
@@ -53,6 +60,7 @@ final class Report {
         scenarios();
         latency();
         connections();
+        flood();
         failures();
         parameters();
         method();
@@ -85,8 +93,13 @@ final class Report {
         md.append("## Machine\n\n| | |\n| --- | --- |\n");
         Machine.describe().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append("\n## Command\n\n```sh\n").append(o.command()).append("\n```\n\n");
-        md.append(String.format(Locale.ROOT, "Mode `%s`: warm-up %s s and a measured window of %s s per scenario, ", o.mode(),
-                o.params().get("warmup"), o.params().get("duration")));
+        if (generatorRan()) {
+            md.append(String.format(Locale.ROOT, "Mode `%s`: warm-up %s s and a measured window of %s s per scenario%s, ",
+                    o.mode(), o.params().get("warmup"), o.params().get("duration"),
+                    floods.isEmpty() ? "" : " (the flood scenario has its own windows, given in its section)"));
+        } else {
+            md.append("Mode `").append(o.mode()).append("`, the flood scenario alone (its windows are given in its section), ");
+        }
         md.append("each scenario against a freshly started broker process on the same port. The runner took ")
                 .append(String.format(Locale.ROOT, "%.0f s", seconds)).append(" (build not included). ")
                 .append("JVM brokers run with `").append(String.join(" ", o.jvmFlags())).append("`. ")
@@ -104,11 +117,20 @@ final class Report {
         }
         unavailable.forEach((t, why) -> md.append("| ").append(t.label()).append(" | not run | – | ").append(why)
                 .append(" |\n"));
-        md.append("\nThe generator uses the same limits for everyone: QoS 1/2 publishers keep at most `window` ")
+        md.append('\n');
+        if (!generatorRan()) {
+            return;
+        }
+        md.append("The generator uses the same limits for everyone: QoS 1/2 publishers keep at most `window` ")
                 .append("unacknowledged messages, and a QoS 0 publisher at full speed stays at most `qos0.window` ")
                 .append("deliveries (that many messages divided by its fan-out, at least 32 messages) ahead of the newest message ")
                 .append("its subscribers have seen, so that no broker is flooded beyond what it delivers and a ")
                 .append("broker that drops QoS 0 messages does not stall it.\n\n");
+    }
+
+    /** Whether any scenario of this run went through the load generator (all but the flood do). */
+    private boolean generatorRan() {
+        return o.scenarios().stream().anyMatch(s -> !s.separate());
     }
 
     private List<Scenario> throughputScenarios() {
@@ -151,6 +173,9 @@ final class Report {
     }
 
     private void scenarios() {
+        if (throughputScenarios().isEmpty()) {
+            return;
+        }
         md.append("## Scenarios\n\n");
         for (Scenario s : throughputScenarios()) {
             md.append("### ").append(s.id()).append("\n\n").append(s.describe(o.params())).append(".")
@@ -276,11 +301,112 @@ final class Report {
         }
     }
 
+    private void flood() throws IOException {
+        if (floods.isEmpty()) {
+            return;
+        }
+        FloodParams f = o.flood();
+        md.append("## Flood\n\n")
+                .append("A well-behaved client connects first, subscribes to its own topic at QoS 1 and publishes QoS 1 ")
+                .append("messages to it at ").append(f.get("flood.rate")).append(" msg/s; the round trip is from its ")
+                .append("write to its read of the delivery, same clock, on an event loop of its own. After ")
+                .append(f.get("flood.warmup")).append(" s of warm-up it measures a ").append(f.get("flood.baseline"))
+                .append(" s baseline; then, for ").append(f.get("flood.attack")).append(" s, the attack runs beside it, ")
+                .append("all from 127.0.0.1: (a) ").append(f.get("flood.attempts")).append(" TCP connection attempts ")
+                .append("as fast as the broker takes them (at most ").append(f.get("flood.pending"))
+                .append(" unfinished at once, a ").append(f.get("flood.connect.timeout")).append(" s connect timeout), ")
+                .append("interleaving `").append(f.get("flood.mix")).append("`: idle connections that never send a ")
+                .append("CONNECT (slowloris), 7 bytes of a CONNECT and then nothing, a valid CONNECT with DISCONNECT ")
+                .append("after the CONNACK, and bare open-and-close; idle and partial ones are held until the broker ")
+                .append("closes them or the attack ends; (b) one client that connects properly, then sends a PUBLISH ")
+                .append("header declaring ").append(String.format(Locale.ROOT, "%,d", Long.parseLong(f.get("flood.big.length"))))
+                .append(" bytes and random body bytes: 1 KiB every 10 ms for ").append(f.get("flood.big.trickle"))
+                .append(" s, then as fast as the broker reads. A message that never comes back counts with the time it ")
+                .append("waited until the end (drain of at most ").append(f.get("flood.drain")).append(" s), so a ")
+                .append("stalled broker cannot pass on the messages that got through. **Pass**: the client stays ")
+                .append("connected and the median round trip of the messages sent under attack is below ")
+                .append(f.get("flood.threshold.ms")).append(" ms. The burst columns cover the messages sent while ")
+                .append("attempts were still under way.\n\n");
+        md.append("| broker | verdict | baseline p50 / p99 / max ms | under attack p50 / p99 / max ms | missing under ")
+                .append("attack | burst s | burst p50 / max ms | broker CPU s in attack | RSS before attack MiB | ")
+                .append("max RSS in attack MiB | peak RSS MiB |\n| --- | --- | ---:")
+                .append(" | ---:".repeat(8)).append(" |\n");
+        List<Charts.Series> series = new ArrayList<>();
+        for (FloodResult r : floods) {
+            md.append("| ").append(label(r.target())).append(" | ").append(r.verdict().replace('|', '/'))
+                    .append(" | ").append(rtt(r.baseline())).append(" | ").append(rtt(r.attack()))
+                    .append(" | ").append(r.attack().missing()).append(" of ").append(r.attack().messages())
+                    .append(" | ").append(dec(r.burstSeconds()))
+                    .append(" | ").append(r.burst().messages() == 0 ? "–" : ms(r.burst().p50Nanos()) + " / "
+                            + ms(r.burst().maxNanos()))
+                    .append(" | ").append(dec(r.brokerCpuSeconds())).append(" | ").append(mib(r.rssBeforeAttack()))
+                    .append(" | ").append(mib(r.rssMaxInAttack())).append(" | ").append(mib(r.peakRssBytes()))
+                    .append(" |\n");
+            series.add(new Charts.Series(label(r.target()), Charts.color(Target.byId(r.target())), new double[] {
+                msOrNaN(r.baseline().p50Nanos()), msOrNaN(r.baseline().p99Nanos()), msOrNaN(r.attack().p50Nanos()),
+                msOrNaN(r.burst().p50Nanos()), msOrNaN(r.attack().p99Nanos()), msOrNaN(r.attack().maxNanos())}));
+        }
+        md.append("\n**Attempts** (per kind below): connected = the TCP handshake completed; refused = reset; timed ")
+                .append("out = no handshake within the connect timeout (typically a full listen backlog); closed by the ")
+                .append("broker = before the attack ended (connect kind: before its CONNACK); still held = idle and ")
+                .append("partial connections the broker had not closed when the attack ended.\n\n")
+                .append("| broker | attempts | connected | refused | timed out | other failures | unfinished at end | ")
+                .append("CONNACKs | closed by the broker | still held | big packet |\n| ---").append(" | ---:".repeat(9))
+                .append(" | --- |\n");
+        for (FloodResult r : floods) {
+            AttackTally.KindCounts t = r.attempts().total();
+            md.append("| ").append(label(r.target())).append(" | ").append(t.attempted()).append(" | ")
+                    .append(t.connected()).append(" | ").append(t.refused()).append(" | ").append(t.timedOut())
+                    .append(" | ").append(t.failed()).append(" | ").append(t.pending()).append(" | ")
+                    .append(t.connacked()).append(" | ").append(t.closedByBroker()).append(" | ")
+                    .append(r.attempts().stillHeld()).append(" | ").append(r.bigPacket().describe().replace('|', '/'))
+                    .append(r.bigPacket().note() != null ? " (" + r.bigPacket().note().replace('|', '/') + ")" : "")
+                    .append(" |\n");
+        }
+        md.append("\n| broker | kind | attempted | connected | refused | timed out | other failures | CONNACKs | ")
+                .append("closed by the broker | after s (first–last) |\n| --- | ---").append(" | ---:".repeat(7))
+                .append(" | --- |\n");
+        for (FloodResult r : floods) {
+            for (AttackKind k : AttackKind.values()) {
+                AttackTally.KindCounts c = r.attempts().of(k);
+                if (c.attempted() == 0) {
+                    continue;
+                }
+                md.append("| ").append(label(r.target())).append(" | ").append(k.id()).append(" | ")
+                        .append(c.attempted()).append(" | ").append(c.connected()).append(" | ").append(c.refused())
+                        .append(" | ").append(c.timedOut()).append(" | ").append(c.failed()).append(" | ")
+                        .append(k == AttackKind.CONNECT ? Long.toString(c.connacked()) : "–").append(" | ")
+                        .append(c.closedByBroker()).append(" | ")
+                        .append(c.closeMinNanos() < 0 ? "–" : String.format(Locale.ROOT, "%.2f–%.2f",
+                                c.closeMinNanos() / 1e9, c.closeMaxNanos() / 1e9))
+                        .append(" |\n");
+            }
+        }
+        md.append('\n');
+        floods.stream().filter(r -> r.attempts().firstFailure() != null).forEach(r -> md.append("- ")
+                .append(label(r.target())).append(": first attempt that failed otherwise: ")
+                .append(r.attempts().firstFailure()).append('\n'));
+        Charts.bars(charts.resolve("flood.png"), "Round trip of the well-behaved client before and under the flood",
+                "ms", new String[] {"baseline p50", "baseline p99", "attack p50", "burst p50", "attack p99", "attack max"}, series,
+                true);
+        md.append("\n![Flood](").append(relative("flood.png")).append(")\n\n");
+    }
+
+    private static String rtt(RttSummary r) {
+        return r.messages() == 0 ? "–"
+                : ms(r.p50Nanos()) + " / " + ms(r.p99Nanos()) + " / " + (r.missing() > 0 ? "≥ " : "") + ms(r.maxNanos());
+    }
+
+    private static double msOrNaN(long nanos) {
+        return nanos < 0 ? Double.NaN : nanos / 1e6;
+    }
+
     private void failures() {
         List<ScenarioResult> failed = results.stream().filter(r -> !r.ok()).toList();
         List<ScenarioResult> noisy = results.stream().filter(r -> r.ok() && r.totals().firstError() != null).toList();
         List<ScenarioResult> retried = results.stream().filter(r -> r.ok() && r.setup().retries() > 0).toList();
-        if (failed.isEmpty() && noisy.isEmpty() && retried.isEmpty()) {
+        List<FloodResult> floodErrors = floods.stream().filter(r -> r.error() != null).toList();
+        if (failed.isEmpty() && noisy.isEmpty() && retried.isEmpty() && floodErrors.isEmpty()) {
             return;
         }
         md.append("## Failures and errors\n\n");
@@ -291,6 +417,8 @@ final class Report {
         retried.forEach(r -> md.append("- ").append(r.scenario()).append(" @ ").append(label(r.target()))
                 .append(": ").append(r.setup().retries()).append(" connects failed before ready and were retried, first: ")
                 .append(r.setup().firstRetry()).append('\n'));
+        floodErrors.forEach(r -> md.append("- flood @ ").append(label(r.target())).append(": ").append(r.error())
+                .append('\n'));
         Path logs = o.work().resolve(o.mode()).resolve("logs").toAbsolutePath();
         Path cwd = Path.of("").toAbsolutePath();
         md.append("\nBroker logs: `").append(logs.startsWith(cwd) ? cwd.relativize(logs) : logs).append("`.\n\n");
@@ -299,14 +427,25 @@ final class Report {
     private void parameters() {
         md.append("## Parameters of this run\n\nChange any with `key=value` on the command line.\n\n")
                 .append("| key | value | meaning |\n| --- | ---: | --- |\n");
-        for (String[] row : io.starling.mqtt.benchmarks.load.Params.table()) {
-            md.append("| `").append(row[0]).append("` | ").append(o.params().get(row[0])).append(" | ").append(row[4])
-                    .append(" |\n");
+        if (generatorRan()) {
+            for (String[] row : io.starling.mqtt.benchmarks.load.Params.table()) {
+                md.append("| `").append(row[0]).append("` | ").append(o.params().get(row[0])).append(" | ")
+                        .append(row[4]).append(" |\n");
+            }
+        }
+        if (!floods.isEmpty()) {
+            for (String[] row : FloodParams.table()) {
+                md.append("| `").append(row[0]).append("` | ").append(o.flood().get(row[0])).append(" | ")
+                        .append(row[4]).append(" |\n");
+            }
         }
         md.append('\n');
     }
 
     private void method() {
+        if (!generatorRan()) {
+            return;
+        }
         md.append("""
                 ## How the figures are made
 

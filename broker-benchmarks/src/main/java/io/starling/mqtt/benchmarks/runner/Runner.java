@@ -1,5 +1,9 @@
 package io.starling.mqtt.benchmarks.runner;
 
+import io.starling.mqtt.benchmarks.flood.AttackTally;
+import io.starling.mqtt.benchmarks.flood.FloodResult;
+import io.starling.mqtt.benchmarks.flood.FloodScenario;
+import io.starling.mqtt.benchmarks.flood.RttSummary;
 import io.starling.mqtt.benchmarks.load.Counters;
 import io.starling.mqtt.benchmarks.load.LoadGenerator;
 import io.starling.mqtt.benchmarks.load.Scenario;
@@ -51,6 +55,7 @@ public final class Runner {
         System.out.printf("mode %s, port %d, scenarios %s, targets %s%n", o.mode(), port,
                 o.scenarios().stream().map(Scenario::id).toList(), targets.stream().map(Target::id).toList());
         List<ScenarioResult> results = new ArrayList<>();
+        List<FloodResult> floods = new ArrayList<>();
         Map<Target, Double> startSeconds = new LinkedHashMap<>();
         for (Scenario scenario : o.scenarios()) {
             for (Target target : targets) {
@@ -58,17 +63,31 @@ public final class Runner {
                     continue;
                 }
                 long s0 = System.nanoTime();
-                ScenarioResult r = runOne(o, target, scenario, port, work, startSeconds);
-                results.add(r);
-                System.out.printf("%s  [%.1f s]%n", r.summary(), (System.nanoTime() - s0) / 1e9);
+                String summary;
+                if (scenario == Scenario.FLOOD) {
+                    FloodResult r = runFlood(o, target, port, work, startSeconds);
+                    floods.add(r);
+                    summary = r.summary();
+                } else {
+                    ScenarioResult r = runOne(o, target, scenario, port, work, startSeconds);
+                    results.add(r);
+                    summary = r.summary();
+                }
+                System.out.printf("%s  [%.1f s]%n", summary, (System.nanoTime() - s0) / 1e9);
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        writeCsv(work.resolve("results.csv"), results);
-        System.out.printf("results: %s%n", work.resolve("results.csv"));
+        if (!results.isEmpty()) {
+            writeCsv(work.resolve("results.csv"), results);
+            System.out.printf("results: %s%n", work.resolve("results.csv"));
+        }
+        if (!floods.isEmpty()) {
+            writeFloodCsv(work.resolve("flood.csv"), floods);
+            System.out.printf("flood results: %s%n", work.resolve("flood.csv"));
+        }
         if (o.report() != null) {
             Path charts = o.charts() != null ? o.charts() : o.report().resolveSibling("performance");
-            new Report(o, results, targets, unavailable, startSeconds, seconds, charts).write();
+            new Report(o, results, floods, targets, unavailable, startSeconds, seconds, charts).write();
             System.out.printf("report: %s, charts in %s%n", o.report(), charts);
         }
         System.out.printf("runner finished in %.0f s%n", seconds);
@@ -76,29 +95,65 @@ public final class Runner {
 
     private static ScenarioResult runOne(RunnerOptions o, Target target, Scenario scenario, int port, Path work,
             Map<Target, Double> startSeconds) throws InterruptedException {
+        return withBroker(o, target, scenario, port, work, startSeconds,
+                why -> ScenarioResult.failed(scenario.id(), target.id(), why, -1),
+                (broker, log) -> {
+                    ScenarioResult r = new LoadGenerator("127.0.0.1", port, o.params(), broker).run(scenario)
+                            .withTarget(target.id());
+                    if (!broker.alive()) {
+                        return ScenarioResult.failed(scenario.id(), target.id(),
+                                "broker process died; log: " + BrokerProcess.tail(log), r.peakRssBytes());
+                    }
+                    return r;
+                });
+    }
+
+    /**
+     * The flood scenario against a fresh broker. What a misbehaving broker does (it dies, it stops answering) is
+     * recorded in the result with the figures up to then, never thrown.
+     */
+    private static FloodResult runFlood(RunnerOptions o, Target target, int port, Path work,
+            Map<Target, Double> startSeconds) throws InterruptedException {
+        double threshold = o.flood().d("flood.threshold.ms");
+        return withBroker(o, target, Scenario.FLOOD, port, work, startSeconds,
+                why -> FloodResult.failed(target.id(), why, threshold),
+                (broker, log) -> {
+                    FloodResult r;
+                    try {
+                        r = new FloodScenario("127.0.0.1", port, o.flood(), broker).run().withTarget(target.id());
+                    } catch (RuntimeException e) {
+                        r = FloodResult.failed(target.id(), "scenario: " + e, threshold);
+                    }
+                    return broker.alive() ? r : r.withError("broker process died; log: " + BrokerProcess.tail(log));
+                });
+    }
+
+    /** What runs against a started broker. */
+    private interface Load<R> {
+        R run(BrokerProcess broker, Path log) throws InterruptedException;
+    }
+
+    /** Starts {@code target} fresh for {@code scenario}, runs {@code load} against it, stops it. */
+    private static <R> R withBroker(RunnerOptions o, Target target, Scenario scenario, int port, Path work,
+            Map<Target, Double> startSeconds, java.util.function.Function<String, R> failed, Load<R> load)
+            throws InterruptedException {
         Path dir = work.resolve("brokers").resolve(target.id() + "-" + scenario.id());
         Path log = work.resolve("logs").resolve(target.id() + "-" + scenario.id() + ".log");
         try {
             deleteTree(dir);
         } catch (IOException e) {
-            return ScenarioResult.failed(scenario.id(), target.id(), "cannot clean " + dir + ": " + e, -1);
+            return failed.apply("cannot clean " + dir + ": " + e);
         }
         BrokerProcess broker;
         try {
             broker = BrokerProcess.start(target, o, port, dir, log);
         } catch (IOException e) {
-            return ScenarioResult.failed(scenario.id(), target.id(), "start: " + e.getMessage(), -1);
+            return failed.apply("start: " + e.getMessage());
         }
         startSeconds.merge(target, broker.startSeconds(), Math::max);
         long stopAt = 0;
         try {
-            ScenarioResult r = new LoadGenerator("127.0.0.1", port, o.params(), broker).run(scenario)
-                    .withTarget(target.id());
-            if (!broker.alive()) {
-                return ScenarioResult.failed(scenario.id(), target.id(),
-                        "broker process died; log: " + BrokerProcess.tail(log), r.peakRssBytes());
-            }
-            return r;
+            return load.run(broker, log);
         } finally {
             stopAt = System.nanoTime();
             broker.stop();
@@ -143,6 +198,41 @@ public final class Runner {
                     Integer.toString(r.setup().retries()), num(r.setup().drainSeconds()))).append('\n');
         }
         Files.writeString(file, sb, StandardCharsets.UTF_8);
+    }
+
+    static void writeFloodCsv(Path file, List<FloodResult> results) throws IOException {
+        Files.createDirectories(file.getParent());
+        StringBuilder sb = new StringBuilder("target,error,pass,threshold_ms,baseline_messages,baseline_missing,"
+                + "baseline_p50_ns,baseline_p99_ns,baseline_max_ns,attack_messages,attack_missing,attack_p50_ns,"
+                + "attack_p99_ns,attack_max_ns,burst_messages,burst_p50_ns,burst_max_ns,burst_s,probe_closed,"
+                + "attempts,connected,refused,timed_out,failed,pending_at_end,connacked,closed_by_broker,still_held,"
+                + "big_connacked,big_header_sent,big_closed,big_body_bytes,big_ms_to_close,big_sent_whole,big_note,"
+                + "rss_before_attack,rss_max_in_attack,peak_rss,broker_cpu_attack_s\n");
+        for (FloodResult r : results) {
+            AttackTally.KindCounts t = r.attempts().total();
+            RttSummary b = r.baseline();
+            RttSummary a = r.attack();
+            var big = r.bigPacket();
+            sb.append(String.join(",", r.target(), quote(r.error()), Boolean.toString(r.pass()),
+                    num(r.thresholdMillis()), Integer.toString(b.messages()), Integer.toString(b.missing()),
+                    Long.toString(b.p50Nanos()), Long.toString(b.p99Nanos()), Long.toString(b.maxNanos()),
+                    Integer.toString(a.messages()), Integer.toString(a.missing()), Long.toString(a.p50Nanos()),
+                    Long.toString(a.p99Nanos()), Long.toString(a.maxNanos()), Integer.toString(r.burst().messages()),
+                    Long.toString(r.burst().p50Nanos()), Long.toString(r.burst().maxNanos()), num(r.burstSeconds()),
+                    quote(r.probeClosed()), Long.toString(t.attempted()), Long.toString(t.connected()),
+                    Long.toString(t.refused()), Long.toString(t.timedOut()), Long.toString(t.failed()),
+                    Long.toString(t.pending()), Long.toString(t.connacked()), Long.toString(t.closedByBroker()),
+                    Long.toString(r.attempts().stillHeld()), Boolean.toString(big.connacked()),
+                    Boolean.toString(big.headerSent()), Boolean.toString(big.closedByBroker()),
+                    Long.toString(big.bytesAfterHeader()), num(big.millisToClose()), Boolean.toString(big.sentWhole()),
+                    quote(big.note()), Long.toString(r.rssBeforeAttack()), Long.toString(r.rssMaxInAttack()),
+                    Long.toString(r.peakRssBytes()), num(r.brokerCpuSeconds()))).append('\n');
+        }
+        Files.writeString(file, sb, StandardCharsets.UTF_8);
+    }
+
+    private static String quote(String s) {
+        return s == null ? "" : '"' + s.replace('"', '\'') + '"';
     }
 
     private static String num(double d) {

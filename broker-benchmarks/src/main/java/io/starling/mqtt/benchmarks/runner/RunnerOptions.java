@@ -1,5 +1,6 @@
 package io.starling.mqtt.benchmarks.runner;
 
+import io.starling.mqtt.benchmarks.flood.FloodParams;
 import io.starling.mqtt.benchmarks.load.Params;
 import io.starling.mqtt.benchmarks.load.Scenario;
 import java.nio.file.Path;
@@ -12,10 +13,10 @@ import java.util.Map;
 /** The runner's command line. */
 record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets, Path starlingJar,
         String hivemqClasspath, String moquetteClasspath, String mosquitto, List<String> jvmFlags, Path report,
-        Path charts, Path work, String command, int port, Params params) {
+        Path charts, Path work, String command, int port, Params params, FloodParams flood) {
 
     static final String USAGE = """
-            usage: Runner full|quick|smoke [scenario...] [key=value...]
+            usage: Runner full|quick|smoke [scenario...] [key=value...] (no scenario: all; in smoke mode all but flood)
                    [--targets starling,hivemq,moquette,mosquitto,ceiling] [--starling-jar JAR]
                    [--hivemq-cp CP] [--moquette-cp CP] [--mosquitto PATH] [--jvm-flags "FLAGS"]
                    [--report FILE] [--charts DIR] [--work DIR] [--port N] [--command "as typed"]""";
@@ -39,6 +40,7 @@ record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets
         String command = "Runner " + String.join(" ", args);
         int port = 0;
         Map<String, String> overrides = new LinkedHashMap<>();
+        Map<String, String> floodOverrides = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (a.startsWith("--") && i + 1 >= args.length) {
@@ -61,7 +63,7 @@ record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets
                     if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
                     } else if (a.contains("=")) {
-                        Params.parseOverride(a, overrides);
+                        Params.parseOverride(a, FloodParams.owns(a) ? floodOverrides : overrides);
                     } else {
                         scenarios.add(Scenario.byId(a));
                     }
@@ -70,9 +72,13 @@ record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets
         }
         if (scenarios.isEmpty()) {
             scenarios.addAll(List.of(Scenario.values()));
+            if (mode.equals("smoke")) {
+                scenarios.remove(Scenario.FLOOD); // seconds per broker even when small: smoke runs it only by name
+            }
         }
         return new RunnerOptions(mode, List.copyOf(scenarios), List.copyOf(targets), starlingJar, hivemq, moquette,
-                mosquitto, jvmFlags, report, charts, work, command, port, Params.of(mode, overrides));
+                mosquitto, jvmFlags, report, charts, work, command, port, Params.of(mode, overrides),
+                FloodParams.of(mode, floodOverrides));
     }
 
     /** The java launcher running this runner; the JVM brokers use the same. */

@@ -2,6 +2,7 @@ package io.starling.mqtt.netty.channel;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.engine.BrokerEngine;
 import io.starling.mqtt.netty.KeepAliveTimer;
 import io.starling.mqtt.netty.codec.MalformedPacketException;
@@ -22,20 +23,27 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     private final BrokerEngine engine;
     private final KeepAliveTimer keepAlive;
     private final LoopExecutor.Registry executors;
+    private final String listenerName;
     private Connection connection;
     private NettyClientChannel clientChannel;
 
     public MqttInboundHandler(BrokerEngine engine, KeepAliveTimer keepAlive, LoopExecutor.Registry executors) {
+        this(engine, keepAlive, executors, BrokerConfig.DEFAULT_LISTENER);
+    }
+
+    public MqttInboundHandler(BrokerEngine engine, KeepAliveTimer keepAlive, LoopExecutor.Registry executors,
+                              String listenerName) {
         this.engine = engine;
         this.keepAlive = keepAlive;
         this.executors = executors;
+        this.listenerName = listenerName;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         keepAlive.start(ctx);
         clientChannel = new NettyClientChannel(ctx.channel(), keepAlive, executors.of(ctx.channel().eventLoop()),
-                engine.stats());
+                engine.stats(), listenerName);
         connection = engine.newConnection(clientChannel);
         super.channelActive(ctx);
     }
@@ -52,6 +60,14 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
         } else {
             io.netty.util.ReferenceCountUtil.release(msg);
         }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (clientChannel != null) {
+            clientChannel.flushAfterRead();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override

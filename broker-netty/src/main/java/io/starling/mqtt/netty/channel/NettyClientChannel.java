@@ -2,7 +2,12 @@ package io.starling.mqtt.netty.channel;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.SingleThreadEventLoop;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
+import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.BrokerStats;
 import io.starling.mqtt.netty.codec.BufferSource;
 import io.starling.mqtt.netty.codec.MqttEncoder;
@@ -11,7 +16,13 @@ import io.starling.mqtt.packet.MqttPacket;
 import io.starling.mqtt.spi.ClientChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +35,7 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
     private final Channel channel;
     private final KeepAliveTimer keepAliveTimer;
     private final String remoteAddress;
+    private final String listenerName;
     private static final Logger LOG = LoggerFactory.getLogger(NettyClientChannel.class);
     private static final int BATCH_BUFFER_SIZE = 2048;
 
@@ -36,11 +48,17 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
 
     public NettyClientChannel(Channel channel, KeepAliveTimer keepAliveTimer, LoopExecutor executor,
                               BrokerStats stats) {
+        this(channel, keepAliveTimer, executor, stats, BrokerConfig.DEFAULT_LISTENER);
+    }
+
+    public NettyClientChannel(Channel channel, KeepAliveTimer keepAliveTimer, LoopExecutor executor,
+                              BrokerStats stats, String listenerName) {
         this.stats = stats;
         this.channel = channel;
         this.executor = executor;
         this.keepAliveTimer = keepAliveTimer;
         this.remoteAddress = describe(channel.remoteAddress());
+        this.listenerName = listenerName;
     }
 
     @Override
@@ -54,7 +72,24 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
         MqttEncoder.encode((BufferSource) this, packet);
         if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(this);
+            // After this loop iteration's bounded batch of tasks, not at the tail of the task queue: behind a
+            // backlog (a burst of new connections) a queued flush would hold every response until the backlog is
+            // gone (docs/decisions/0012-event-loop-task-quantum.md).
+            if (channel.eventLoop() instanceof SingleThreadEventLoop loop) {
+                loop.executeAfterEventLoopIteration(this);
+            } else {
+                channel.eventLoop().execute(this);
+            }
+        }
+    }
+
+    /**
+     * The end of a read from this connection: what the packets just read produced for this client (PUBACKs,
+     * SUBACKs, PINGRESPs, its own deliveries) goes out now, before the loop turns to its queued tasks.
+     */
+    public void flushAfterRead() {
+        if (flushScheduled) {
+            flushNow();
         }
     }
 
@@ -92,13 +127,25 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
     }
 
     /**
-     * The context nearest the head: writing there skips the pipeline's other handlers, which only decode, time
-     * out and dispatch inbound traffic.
+     * The context nearest the head, or the one right after the TLS handler: writing there skips the pipeline's
+     * other handlers, which only decode, time out and dispatch inbound traffic, but never the encryption.
      */
     private ChannelHandlerContext outbound() {
         ChannelHandlerContext ctx = head;
         if (ctx == null) {
-            ctx = channel.pipeline().firstContext();
+            ChannelPipeline pipeline = channel.pipeline();
+            ctx = pipeline.firstContext();
+            if (ctx != null && ctx.handler() instanceof SslHandler) {
+                // A context writes to the handlers before it: the first one after the TLS handler.
+                boolean afterTls = false;
+                for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+                    if (afterTls) {
+                        ctx = pipeline.context(entry.getValue());
+                        break;
+                    }
+                    afterTls = entry.getValue() instanceof SslHandler;
+                }
+            }
             head = ctx;
         }
         return ctx;
@@ -134,6 +181,36 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
     @Override
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public String listenerName() {
+        return listenerName;
+    }
+
+    /**
+     * The client's verified chain from the TLS session. The frame decoder only sees bytes once the handshake is
+     * done, so by the time core handles the CONNECT the session is complete.
+     */
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null || !tls.handshakeFuture().isSuccess()) {
+            return List.of();
+        }
+        try {
+            Certificate[] chain = tls.engine().getSession().getPeerCertificates();
+            List<X509Certificate> certificates = new ArrayList<>(chain.length);
+            for (Certificate c : chain) {
+                if (c instanceof X509Certificate x509) {
+                    certificates.add(x509);
+                }
+            }
+            return List.copyOf(certificates);
+        } catch (SSLPeerUnverifiedException e) {
+            // No client certificate (client authentication NONE, or OPTIONAL and none sent).
+            return List.of();
+        }
     }
 
     @Override

@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -26,8 +28,20 @@ public final class RawClient implements AutoCloseable {
     private final OutputStream out;
 
     public RawClient(int port) {
+        this(port, 0);
+    }
+
+    /**
+     * A connection whose socket receive buffer is {@code receiveBufferBytes} (0: the system default), set before
+     * connecting so the kernel does not auto-tune it: a client that stops reading then fills its TCP window quickly.
+     */
+    public RawClient(int port, int receiveBufferBytes) {
         try {
-            socket = new Socket("127.0.0.1", port);
+            socket = new Socket();
+            if (receiveBufferBytes > 0) {
+                socket.setReceiveBufferSize(receiveBufferBytes);
+            }
+            socket.connect(new InetSocketAddress("127.0.0.1", port), (int) DEFAULT_TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) DEFAULT_TIMEOUT.toMillis());
             in = socket.getInputStream();
@@ -77,29 +91,34 @@ public final class RawClient implements AutoCloseable {
             if (first < 0) {
                 return fail("connection closed by the server while a packet was expected");
             }
-            int length = 0;
-            int multiplier = 1;
-            int digit;
-            int count = 0;
-            do {
-                digit = in.read();
-                if (digit < 0) {
-                    return fail("connection closed inside a fixed header");
-                }
-                length += (digit & 0x7F) * multiplier;
-                multiplier *= 128;
-                count++;
-            } while ((digit & 0x80) != 0 && count < 4);
-            byte[] body = in.readNBytes(length);
-            if (body.length != length) {
-                return fail("connection closed inside a packet body");
-            }
-            return new RawPacket(first, body);
+            return packetAfter(first);
         } catch (SocketTimeoutException e) {
             return fail("no packet within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
             return fail("read failed: " + e);
         }
+    }
+
+    /** The rest of a packet whose first byte was {@code first}: remaining length, then the body. */
+    private RawPacket packetAfter(int first) throws IOException {
+        int length = 0;
+        int multiplier = 1;
+        int digit;
+        int count = 0;
+        do {
+            digit = in.read();
+            if (digit < 0) {
+                return fail("connection closed inside a fixed header");
+            }
+            length += (digit & 0x7F) * multiplier;
+            multiplier *= 128;
+            count++;
+        } while ((digit & 0x80) != 0 && count < 4);
+        byte[] body = in.readNBytes(length);
+        if (body.length != length) {
+            return fail("connection closed inside a packet body");
+        }
+        return new RawPacket(first, body);
     }
 
     /** Reads packets until one satisfies {@code wanted}; the skipped ones are returned in order too. */
@@ -209,6 +228,49 @@ public final class RawClient implements AutoCloseable {
             // Connection reset: the server closed with unread data pending. Closed is what we wanted.
         } catch (IOException e) {
             fail("read failed: " + e);
+        }
+    }
+
+    /**
+     * The next packet, or empty when the server closes the connection (end of stream or a reset) before sending
+     * one; fails on timeout or when it closes inside a packet. For tests where closing first is a correct outcome.
+     */
+    public Optional<RawPacket> readOrClosed(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            int first = in.read();
+            if (first < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(packetAfter(first));
+        } catch (SocketTimeoutException e) {
+            return fail("neither a packet nor a close within " + timeout.toMillis() + " ms");
+        } catch (SocketException e) {
+            // Reset: closed with unread data pending.
+            return Optional.empty();
+        } catch (IOException e) {
+            return fail("read failed: " + e);
+        }
+    }
+
+    /**
+     * True when the server closes the connection (end of stream or a reset) within {@code timeout}, false when it
+     * stays open and silent that long; fails if a byte arrives instead.
+     */
+    public boolean closedWithin(Duration timeout) {
+        try {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            int b = in.read();
+            if (b >= 0) {
+                return fail("expected a close or silence, received a packet starting " + String.format("%02X", b));
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true;
+        } catch (IOException e) {
+            return fail("read failed: " + e);
         }
     }
 
