@@ -63,14 +63,6 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (clientChannel != null) {
-            clientChannel.flushAfterRead();
-        }
-        ctx.fireChannelReadComplete();
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         keepAlive.stop();
         if (connection != null) {

@@ -83,16 +83,6 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
         }
     }
 
-    /**
-     * The end of a read from this connection: what the packets just read produced for this client (PUBACKs,
-     * SUBACKs, PINGRESPs, its own deliveries) goes out now, before the loop turns to its queued tasks.
-     */
-    public void flushAfterRead() {
-        if (flushScheduled) {
-            flushNow();
-        }
-    }
-
     /** The flush task: this object itself, to save a lambda per connection. */
     @Override
     public void run() {
