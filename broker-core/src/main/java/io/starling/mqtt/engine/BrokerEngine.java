@@ -8,6 +8,8 @@ import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.MessageListener;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.delivery.InMemoryRetainedStore;
+import io.starling.mqtt.delivery.StoredRetainedStore;
+import io.starling.mqtt.spi.SessionStore;
 import io.starling.mqtt.delivery.Router;
 import io.starling.mqtt.protocol.Connection;
 import io.starling.mqtt.protocol.AuthFailureThrottle;
@@ -36,7 +38,10 @@ public final class BrokerEngine implements AutoCloseable {
     private final BrokerConfig config;
     private final BrokerStats stats = new BrokerStats();
     private final TopicTrie<Subscriber, QoS> index = new TopicTrie<>();
-    private final RetainedStore retained = new InMemoryRetainedStore();
+    private final RetainedStore retained;
+    private final SessionStore store;
+    // Runs deliveries to restored sessions until their clients come back; created only when there are any.
+    private ExecutorService offlineExecutor;
     private final SessionRegistry registry;
     private final Router router;
     private final ProtocolContext protocolContext;
@@ -47,10 +52,20 @@ public final class BrokerEngine implements AutoCloseable {
     private final DelayedTasks delayedTasks;
 
     public BrokerEngine(BrokerConfig config) {
+        this(config, SessionStore.NONE);
+    }
+
+    /**
+     * An engine whose persistent sessions, retained messages and wills live in {@code store}: what it holds is
+     * restored here, before any connection, and the engine closes it on {@link #close()}.
+     */
+    public BrokerEngine(BrokerConfig config, SessionStore store) {
         this.config = config;
+        this.store = store;
+        this.retained = store == SessionStore.NONE ? new InMemoryRetainedStore() : new StoredRetainedStore(store);
         this.interceptors = new InterceptorChain(config.interceptors(), config.interceptorTimeout(), stats,
                 "starling-interceptors");
-        this.registry = new SessionRegistry(config, stats, index, interceptors);
+        this.registry = new SessionRegistry(config, stats, index, interceptors, store);
         this.router = new Router(index, retained);
         this.delayedTasks = new DelayedTasks("starling-timer");
         // The longest login delay stays below the CONNECT timeout, so a slowed client still gets its answer.
@@ -68,6 +83,42 @@ public final class BrokerEngine implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        if (store != SessionStore.NONE) {
+            recover();
+        }
+    }
+
+    /** Sessions, retained messages, then wills: a will may go to a restored session. */
+    private void recover() {
+        long start = System.nanoTime();
+        SessionStore.Recovery recovered = store.recover();
+        if (!recovered.sessions().isEmpty()) {
+            offlineExecutor = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "starling-offline-sessions");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        long messages = 0;
+        for (SessionStore.StoredSession session : recovered.sessions()) {
+            registry.restore(session, offlineExecutor);
+            messages += session.messages().size();
+        }
+        for (Message message : recovered.retained()) {
+            ((StoredRetainedStore) retained).load(message);
+        }
+        // Their connections ended with the process, not with DISCONNECT [MQTT-3.1.2-8].
+        recovered.wills().forEach((clientId, will) -> {
+            router.publish(will.toMessage());
+            store.removeWill(clientId);
+        });
+        LOG.info("session store {}: restored {} sessions, {} queued or in-flight messages, {} retained messages and "
+                        + "published {} wills in {} ms", store, recovered.sessions().size(), messages,
+                recovered.retained().size(), recovered.wills().size(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    public SessionStore store() {
+        return store;
     }
 
     /** Starts the broker's own background work ($SYS topics); {@code name} prefixes its thread names. */
@@ -155,6 +206,11 @@ public final class BrokerEngine implements AutoCloseable {
         sysTopics.close();
         delayedTasks.close();
         interceptors.close();
+        if (offlineExecutor != null) {
+            offlineExecutor.shutdown();
+        }
+        // Last: everything the connections and sessions wrote is made durable.
+        store.close();
         listenerExecutor.shutdown();
         try {
             if (!listenerExecutor.awaitTermination(500, TimeUnit.MILLISECONDS)) {

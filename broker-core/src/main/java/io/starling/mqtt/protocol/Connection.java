@@ -19,8 +19,10 @@ import io.starling.mqtt.packet.Will;
 import io.starling.mqtt.session.Session;
 import io.starling.mqtt.session.SessionOwner;
 import io.starling.mqtt.spi.ClientChannel;
+import io.starling.mqtt.spi.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,10 @@ public final class Connection implements SessionOwner {
 
     // Whether this connection holds one of the maxConnections slots, given back when it closes.
     private boolean counted;
+    // Acknowledgements waiting for the session store, in order; null when none waits.
+    private CompletableFuture<Void> pendingAcks;
+    // Whether the session store holds this connection's will.
+    private boolean willStored;
 
     public Connection(ClientChannel channel, ProtocolContext context) {
         this.channel = channel;
@@ -133,14 +139,15 @@ public final class Connection implements SessionOwner {
         } else if (packet instanceof PubComp comp) {
             session.onPubComp(comp.packetId());
         } else if (packet instanceof Subscribe subscribe) {
-            SubscriptionHandler.onSubscribe(session, channel, client, context, subscribe);
+            SubscriptionHandler.onSubscribe(session, this, client, context, subscribe);
         } else if (packet instanceof Unsubscribe unsubscribe) {
-            SubscriptionHandler.onUnsubscribe(session, channel, client, context, unsubscribe);
+            SubscriptionHandler.onUnsubscribe(session, this, client, context, unsubscribe);
         } else if (packet instanceof PingReq) {
             channel.write(PingResp.INSTANCE);
         } else if (packet instanceof Disconnect) {
             // The will is thrown away unpublished [MQTT-3.14.4-3] [MQTT-3.1.2-10].
             will = null;
+            forgetStoredWill();
             LOG.info("client {} from {} disconnected", client.clientId(), channel.remoteAddress());
             end(false);
             channel.close();
@@ -240,6 +247,10 @@ public final class Connection implements SessionOwner {
                 client.clientId(), channel.remoteAddress(), readySession.cleanSession(), keepAliveSeconds,
                 sessionPresent);
         readySession.attach(this, channel);
+        if (will != null && context.registry().store() != SessionStore.NONE) {
+            context.registry().store().putWill(client.clientId(), will);
+            willStored = true;
+        }
         ClientInfo connected = client;
         context.interceptors().notify(i -> i.onConnect(connected));
         List<MqttPacket> waiting = pending;
@@ -321,6 +332,14 @@ public final class Connection implements SessionOwner {
         if (w != null) {
             context.router().publish(w.toMessage());
         }
+        forgetStoredWill();
+    }
+
+    private void forgetStoredWill() {
+        if (willStored) {
+            willStored = false;
+            context.registry().store().removeWill(client.clientId());
+        }
     }
 
     private String clientIdForLog() {
@@ -347,6 +366,46 @@ public final class Connection implements SessionOwner {
             channel.resumeReading();
         }
     }
+
+    /**
+     * Sends an acknowledgement (PUBACK, PUBREC, PUBCOMP, SUBACK, UNSUBACK) once the session store holds what its
+     * packet changed, then runs {@code after}; acknowledgements keep the order of their packets [MQTT-4.6.0-2].
+     * Without a store both happen now.
+     */
+    void acknowledge(MqttPacket ack, Runnable after) {
+        SessionStore store = context.registry().store();
+        CompletableFuture<Void> durable = store.sync();
+        if (pendingAcks == null && durable.isDone() && !durable.isCompletedExceptionally()) {
+            channel.write(ack);
+            after.run();
+            return;
+        }
+        CompletableFuture<Void> before = pendingAcks == null ? durable : CompletableFuture.allOf(pendingAcks, durable);
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        pendingAcks = sent;
+        before.whenComplete((ok, error) -> channel.executor().execute(() -> {
+            if (pendingAcks == sent) {
+                pendingAcks = null;
+            }
+            if (error != null) {
+                // Not acknowledged: the client keeps the packet and sends it again on its next connection.
+                LOG.error("client {} from {}: session store failed, {} not sent; closing", clientIdForLog(),
+                        channel.remoteAddress(), ack.type(), error);
+                sent.completeExceptionally(error);
+                channel.close();
+                return;
+            }
+            channel.write(ack);
+            after.run();
+            sent.complete(null);
+        }));
+    }
+
+    void acknowledge(MqttPacket ack) {
+        acknowledge(ack, NOTHING);
+    }
+
+    private static final Runnable NOTHING = () -> { };
 
     /** Closes the connection for a reason that is not a protocol violation (e.g. a refused publish by policy). */
     void closeForPolicy(String reason) {

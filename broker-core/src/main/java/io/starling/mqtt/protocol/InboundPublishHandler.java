@@ -45,7 +45,7 @@ final class InboundPublishHandler {
         }
         if (publish.qos() == QoS.EXACTLY_ONCE && !session.markInboundQos2(publish.packetId())) {
             // A re-sent QoS 2 PUBLISH before PUBREL: acknowledged again, never forwarded again [MQTT-4.3.3-2].
-            connection.channel().write(new PubRec(publish.packetId()));
+            connection.acknowledge(new PubRec(publish.packetId()));
             return;
         }
         if (!allowed || context.interceptors().isEmpty()) {
@@ -72,14 +72,14 @@ final class InboundPublishHandler {
         }
         switch (publish.qos()) {
             case AT_MOST_ONCE -> { }
-            case AT_LEAST_ONCE -> connection.channel().write(new PubAck(publish.packetId()));
-            case EXACTLY_ONCE -> connection.channel().write(new PubRec(publish.packetId()));
+            case AT_LEAST_ONCE -> connection.acknowledge(new PubAck(publish.packetId()));
+            case EXACTLY_ONCE -> connection.acknowledge(new PubRec(publish.packetId()));
         }
     }
 
     static void onPubRel(Connection connection, Session session, PubRel pubRel) {
         session.releaseInboundQos2(pubRel.packetId());
-        connection.channel().write(new PubComp(pubRel.packetId()));
+        connection.acknowledge(new PubComp(pubRel.packetId()));
     }
 
     /** {@code $SYS} belongs to the broker: clients may not publish there [MQTT-4.7.2-1] (SHOULD). */

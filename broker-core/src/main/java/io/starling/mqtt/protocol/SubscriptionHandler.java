@@ -8,7 +8,6 @@ import io.starling.mqtt.packet.Subscription;
 import io.starling.mqtt.packet.UnsubAck;
 import io.starling.mqtt.packet.Unsubscribe;
 import io.starling.mqtt.session.Session;
-import io.starling.mqtt.spi.ClientChannel;
 import io.starling.mqtt.topic.TopicFilter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +24,7 @@ final class SubscriptionHandler {
      * Handles each filter in order as if it were its own SUBSCRIBE [MQTT-3.8.4-4], answers one SUBACK with a
      * code per filter in the same order [MQTT-3.9.3-1], then sends matching retained messages [MQTT-3.3.1-6].
      */
-    static void onSubscribe(Session session, ClientChannel channel, ClientInfo client, ProtocolContext context,
+    static void onSubscribe(Session session, Connection connection, ClientInfo client, ProtocolContext context,
                             Subscribe subscribe) {
         // Decide every filter before applying any: a failing authorizer then leaves the session untouched.
         List<Integer> codes = new ArrayList<>(subscribe.subscriptions().size());
@@ -60,11 +59,13 @@ final class SubscriptionHandler {
                 granted.put(s.filter(), s.qos());
             }
         }
-        channel.write(new SubAck(subscribe.packetId(), codes));
-        granted.forEach((filter, qos) -> context.interceptors().notify(i -> i.onSubscribe(client, filter, qos)));
-        // Sent with RETAIN 1 [MQTT-3.3.1-8], also again for a replaced subscription [MQTT-3.8.4-3].
-        granted.forEach((filter, qos) -> context.retained().forEachMatching(filter,
-                message -> session.enqueue(message, QoS.min(message.qos(), qos))));
+        // Retained messages follow the SUBACK, which waits for the session store to hold the subscriptions.
+        connection.acknowledge(new SubAck(subscribe.packetId(), codes), () -> {
+            granted.forEach((filter, qos) -> context.interceptors().notify(i -> i.onSubscribe(client, filter, qos)));
+            // Sent with RETAIN 1 [MQTT-3.3.1-8], also again for a replaced subscription [MQTT-3.8.4-3].
+            granted.forEach((filter, qos) -> context.retained().forEachMatching(filter,
+                    message -> session.enqueue(message, QoS.min(message.qos(), qos))));
+        });
     }
 
     private static boolean permitted(ClientInfo client, ProtocolContext context, TopicFilter filter) {
@@ -79,14 +80,14 @@ final class SubscriptionHandler {
     }
 
     /** Removes exact matches only [MQTT-3.10.4-1]; always answers one UNSUBACK [MQTT-3.10.4-5] [MQTT-3.10.4-6]. */
-    static void onUnsubscribe(Session session, ClientChannel channel, ClientInfo client, ProtocolContext context,
+    static void onUnsubscribe(Session session, Connection connection, ClientInfo client, ProtocolContext context,
                               Unsubscribe unsubscribe) {
         for (TopicFilter filter : unsubscribe.filters()) {
             if (session.unsubscribe(filter)) {
                 context.interceptors().notify(i -> i.onUnsubscribe(client, filter));
             }
         }
-        channel.write(new UnsubAck(unsubscribe.packetId()));
+        connection.acknowledge(new UnsubAck(unsubscribe.packetId()));
     }
 
     private static String abbreviate(String filter) {

@@ -8,6 +8,7 @@ import io.starling.mqtt.api.QueueOverflowPolicy;
 import io.starling.mqtt.packet.PubRel;
 import io.starling.mqtt.packet.Publish;
 import io.starling.mqtt.spi.ClientChannel;
+import io.starling.mqtt.spi.SessionStore;
 import io.starling.mqtt.topic.TopicFilter;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -37,6 +38,8 @@ public final class Session implements Subscriber {
     private final boolean cleanSession;
     private final SessionContext context;
     private final Mailbox mailbox;
+    // A persistent session with a durable store: its state is written through to the store.
+    private final boolean durable;
 
     // The collections are created on first use: most sessions of a broker with many idle devices never need
     // some of them, and each empty collection costs 50-90 bytes per connection.
@@ -60,6 +63,7 @@ public final class Session implements Subscriber {
         this.cleanSession = cleanSession;
         this.context = context;
         this.mailbox = new Mailbox(executor);
+        this.durable = !cleanSession && context.store() != SessionStore.NONE;
     }
 
     public String clientId() {
@@ -107,20 +111,53 @@ public final class Session implements Subscriber {
 
     @Override
     public void deliver(Message message, QoS qos) {
+        if (durable && qos != QoS.AT_MOST_ONCE) {
+            // Stored on the publisher's thread, so the publisher's acknowledgement waits for it (store barrier).
+            long key = context.store().append(clientId, message, qos);
+            if (qos == QoS.EXACTLY_ONCE) {
+                // Sent only once stored: a copy the client saw but a restart forgot would be sent again under
+                // another packet id, and exactly once would be broken.
+                java.util.concurrent.CompletableFuture<Void> stored = context.store().sync();
+                if (!stored.isDone()) {
+                    stored.whenComplete((ok, error) -> {
+                        if (error == null) {
+                            mailbox.submit(() -> enqueue(message, qos, key));
+                        } else {
+                            LOG.error("client {}: session store failed; QoS 2 message on {} not delivered", clientId,
+                                    message.topic(), error);
+                        }
+                    });
+                    return;
+                }
+            }
+            deliverStored(message, qos, key);
+            return;
+        }
+        deliverStored(message, qos, 0);
+    }
+
+    private void deliverStored(Message message, QoS qos, long key) {
         if (mailbox.canRunInline()) {
-            enqueue(message, qos);
+            enqueue(message, qos, key);
         } else {
-            mailbox.submit(() -> enqueue(message, qos));
+            mailbox.submit(() -> enqueue(message, qos, key));
         }
     }
 
     /** Sends or queues one message; on the owner executor. */
     public void enqueue(Message message, QoS qos) {
+        long key = durable && qos != QoS.AT_MOST_ONCE && !ended ? context.store().append(clientId, message, qos) : 0;
+        enqueue(message, qos, key);
+    }
+
+    private void enqueue(Message message, QoS qos, long key) {
         if (ended) {
+            forget(key);
             return;
         }
         Authorizer authorizer = context.config().authorizer();
         if (authorizer != Authorizer.ALLOW_ALL && client != null && !mayReceive(authorizer, message)) {
+            forget(key);
             context.stats().onDeliveryDenied();
             LOG.debug("client {}: delivery of {} refused by the authorizer", clientId, message.topic());
             return;
@@ -129,9 +166,9 @@ public final class Session implements Subscriber {
             if (qos == QoS.AT_MOST_ONCE) {
                 sendQos0(message);
             } else if (queuedCount() == 0 && inflightCount() < context.config().maxInflight()) {
-                sendNew(message, qos);
+                sendNew(message, qos, key);
             } else {
-                offer(new QueuedMessage(message, qos));
+                offer(new QueuedMessage(message, qos, key));
             }
             return;
         }
@@ -139,7 +176,14 @@ public final class Session implements Subscriber {
             context.stats().onQos0DroppedOffline();
             return;
         }
-        offer(new QueuedMessage(message, qos));
+        offer(new QueuedMessage(message, qos, key));
+    }
+
+    /** The stored copy of a message this session will not keep. */
+    private void forget(long key) {
+        if (key != 0) {
+            context.store().remove(clientId, key);
+        }
     }
 
     private boolean mayReceive(Authorizer authorizer, Message message) {
@@ -161,12 +205,15 @@ public final class Session implements Subscriber {
         notifyDelivery(message, QoS.AT_MOST_ONCE);
     }
 
-    private void sendNew(Message message, QoS qos) {
+    private void sendNew(Message message, QoS qos, long key) {
         if (inflight == null) {
             inflight = new LinkedHashMap<>();
         }
         int packetId = allocatePacketId();
-        inflight.put(packetId, new InflightMessage(packetId, message, qos, false));
+        inflight.put(packetId, new InflightMessage(packetId, message, qos, false, key));
+        if (key != 0) {
+            context.store().markSent(clientId, key, packetId);
+        }
         channel.write(new Publish(message.topic(), qos, false, message.retain(), packetId, message.payload()));
         context.stats().onMessageSent(qos);
         notifyDelivery(message, qos);
@@ -202,6 +249,7 @@ public final class Session implements Subscriber {
         QueueOverflowPolicy policy = context.config().queueOverflowPolicy();
         switch (policy) {
             case DROP_NEWEST -> {
+                forget(queued.key());
                 context.stats().onQueueOverflowDrop();
                 notifyDrop(queued.message(), "queue full, newest dropped");
                 LOG.warn("client {}: queue full ({} messages, {} bytes), dropped the newest message on {}", clientId,
@@ -212,6 +260,7 @@ public final class Session implements Subscriber {
                 while (!queue.isEmpty() && (queue.size() >= context.config().maxQueuedMessages()
                         || queuedBytes + size > context.config().maxQueuedBytes())) {
                     QueuedMessage dropped = poll();
+                    forget(dropped.key());
                     context.stats().onQueueOverflowDrop();
                     notifyDrop(dropped.message(), "queue full, oldest dropped");
                     LOG.warn("client {}: queue full ({} messages, {} bytes), dropped the oldest message on {}",
@@ -220,6 +269,8 @@ public final class Session implements Subscriber {
                 if (context.config().maxQueuedMessages() > 0) {
                     queue.add(queued);
                     queuedBytes += size;
+                } else {
+                    forget(queued.key());
                 }
             }
             case DISCARD_SESSION -> {
@@ -263,10 +314,11 @@ public final class Session implements Subscriber {
             QueuedMessage next = queue.peek();
             if (next.qos() == QoS.AT_MOST_ONCE) {
                 poll();
+                forget(next.key());
                 sendQos0(next.message());
             } else if (inflightCount() < context.config().maxInflight()) {
                 poll();
-                sendNew(next.message(), next.qos());
+                sendNew(next.message(), next.qos(), next.key());
             } else {
                 return;
             }
@@ -280,6 +332,7 @@ public final class Session implements Subscriber {
         InflightMessage entry = inflight == null ? null : inflight.get(packetId);
         if (entry != null && entry.qos() == QoS.AT_LEAST_ONCE) {
             inflight.remove(packetId);
+            forget(entry.key());
             drainQueue();
         } else {
             LOG.debug("client {}: PUBACK for unknown packet id {}", clientId, packetId);
@@ -293,6 +346,9 @@ public final class Session implements Subscriber {
             if (!entry.released()) {
                 inflight.remove(packetId);
                 inflight.put(packetId, entry.release());
+                if (entry.key() != 0) {
+                    context.store().markReleased(clientId, entry.key());
+                }
             }
             channel.write(new PubRel(packetId));
         } else {
@@ -305,6 +361,7 @@ public final class Session implements Subscriber {
         InflightMessage entry = inflight == null ? null : inflight.get(packetId);
         if (entry != null && entry.released()) {
             inflight.remove(packetId);
+            forget(entry.key());
             drainQueue();
         } else {
             LOG.debug("client {}: PUBCOMP for unknown packet id {}", clientId, packetId);
@@ -316,13 +373,19 @@ public final class Session implements Subscriber {
         if (!(inboundQos2 instanceof HashSet)) {
             inboundQos2 = new HashSet<>();
         }
-        return inboundQos2.add(packetId);
+        boolean added = inboundQos2.add(packetId);
+        if (added && durable) {
+            context.store().putInboundQos2(clientId, packetId);
+        }
+        return added;
     }
 
     /** PUBREL from the client: the id is free for a new message [MQTT-4.3.3-2]. */
     public void releaseInboundQos2(int packetId) {
         if (!inboundQos2.isEmpty()) {
-            inboundQos2.remove(packetId);
+            if (inboundQos2.remove(packetId) && durable) {
+                context.store().removeInboundQos2(clientId, packetId);
+            }
         }
     }
 
@@ -335,6 +398,9 @@ public final class Session implements Subscriber {
         }
         subscriptions.put(filter, qos);
         context.index().put(filter, this, qos);
+        if (durable) {
+            context.store().putSubscription(clientId, filter, qos);
+        }
     }
 
     /** Removes the subscription with exactly this filter [MQTT-3.10.4-1]; false if there was none. */
@@ -343,11 +409,46 @@ public final class Session implements Subscriber {
             return false;
         }
         context.index().remove(filter, this);
+        if (durable) {
+            context.store().removeSubscription(clientId, filter);
+        }
         return true;
     }
 
     public Map<TopicFilter, QoS> subscriptions() {
         return Collections.unmodifiableMap(subscriptions);
+    }
+
+    // ---- restore after a restart (before any connection, on the owner executor or before it is shared) ----
+
+    /**
+     * Puts back what the store kept: subscriptions (into the index too), messages in flight (sent before the
+     * restart; they are re-sent with DUP and their packet id on attach [MQTT-4.4.0-1]) and queued ones in key order,
+     * and the inbound QoS 2 ids awaiting PUBREL.
+     */
+    void restore(SessionStore.StoredSession stored) {
+        if (!stored.subscriptions().isEmpty()) {
+            subscriptions = new HashMap<>(stored.subscriptions());
+            subscriptions.forEach((filter, qos) -> context.index().put(filter, this, qos));
+        }
+        for (SessionStore.StoredMessage m : stored.messages()) {
+            if (m.packetId() != 0) {
+                if (inflight == null) {
+                    inflight = new LinkedHashMap<>();
+                }
+                inflight.put(m.packetId(), new InflightMessage(m.packetId(), m.message(), m.qos(), m.released(), m.key()));
+                nextPacketId = m.packetId() == 65_535 ? 1 : m.packetId() + 1;
+            } else {
+                if (queue == null) {
+                    queue = new ArrayDeque<>(Math.max(8, stored.messages().size()));
+                }
+                queue.add(new QueuedMessage(m.message(), m.qos(), m.key()));
+                queuedBytes += m.message().payload().length;
+            }
+        }
+        if (!stored.inboundQos2().isEmpty()) {
+            inboundQos2 = new HashSet<>(stored.inboundQos2());
+        }
     }
 
     // ---- attach / detach (owner executor) ----
@@ -439,6 +540,9 @@ public final class Session implements Subscriber {
         queue = null;
         queuedBytes = 0;
         inboundQos2 = Set.of();
+        if (durable) {
+            context.store().removeSession(clientId);
+        }
         context.registry().removeIfSame(clientId, this);
     }
 

@@ -4,6 +4,7 @@ import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.BrokerStats;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.topic.TopicTrie;
+import io.starling.mqtt.spi.SessionStore;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +21,12 @@ public final class SessionRegistry {
 
     public SessionRegistry(BrokerConfig config, BrokerStats stats, TopicTrie<Subscriber, QoS> index,
                            InterceptorChain interceptors) {
-        this.context = new SessionContext(config, stats, index, this, interceptors);
+        this(config, stats, index, interceptors, SessionStore.NONE);
+    }
+
+    public SessionRegistry(BrokerConfig config, BrokerStats stats, TopicTrie<Subscriber, QoS> index,
+                           InterceptorChain interceptors, SessionStore store) {
+        this.context = new SessionContext(config, stats, index, this, interceptors, store);
     }
 
     /** Called on the new connection's executor once the session may be used there. */
@@ -63,6 +69,9 @@ public final class SessionRegistry {
             });
             return;
         }
+        if (!cleanSession && context.store() != SessionStore.NONE) {
+            context.store().putSession(clientId);
+        }
         Session old = previous[0];
         if (old != null) {
             old.execute(() -> {
@@ -73,9 +82,23 @@ public final class SessionRegistry {
         ready.onSessionReady(session, false);
     }
 
+    /**
+     * Puts back a persistent session the store kept, offline until its client connects; its deliveries meanwhile
+     * run on {@code executor}. Called before the broker accepts connections.
+     */
+    public void restore(SessionStore.StoredSession stored, Executor executor) {
+        Session session = new Session(stored.clientId(), false, context, executor);
+        session.restore(stored);
+        sessions.put(stored.clientId(), session);
+    }
+
     /** Removes the mapping only if it still points at {@code session} (a newer session keeps its place). */
     void removeIfSame(String clientId, Session session) {
         sessions.remove(clientId, session);
+    }
+
+    public SessionStore store() {
+        return context.store();
     }
 
     public Session get(String clientId) {

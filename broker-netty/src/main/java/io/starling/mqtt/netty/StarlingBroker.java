@@ -27,6 +27,7 @@ import io.starling.mqtt.api.MqttBroker;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.engine.BrokerAdmin;
 import io.starling.mqtt.engine.BrokerEngine;
+import io.starling.mqtt.spi.SessionStore;
 import io.starling.mqtt.netty.channel.LoopExecutor;
 import io.starling.mqtt.netty.tls.TlsListener;
 import java.net.InetSocketAddress;
@@ -66,9 +67,10 @@ public final class StarlingBroker implements MqttBroker {
     /** A listener accepting connections. */
     private record Bound(Listener listener, Channel channel, InetSocketAddress address, TlsListener tls) {}
 
-    private StarlingBroker(BrokerConfig config) {
+    private StarlingBroker(BrokerConfig config, SessionStore store) {
         this.config = config;
-        this.engine = new BrokerEngine(config);
+        // Restores what the store holds before any listener is bound.
+        this.engine = new BrokerEngine(config, store);
     }
 
     public static Builder builder() {
@@ -77,7 +79,16 @@ public final class StarlingBroker implements MqttBroker {
 
     /** A broker with this configuration, not yet started. */
     public static StarlingBroker create(BrokerConfig config) {
-        return new StarlingBroker(Objects.requireNonNull(config, "config"));
+        return create(config, SessionStore.NONE);
+    }
+
+    /**
+     * A broker whose persistent sessions, retained messages and wills live in {@code store} (for example the
+     * broker-store module's {@code DurableSessionStore}); what the store holds is restored here, and the broker
+     * closes the store when it closes. See docs/persistence.md.
+     */
+    public static StarlingBroker create(BrokerConfig config, SessionStore store) {
+        return new StarlingBroker(Objects.requireNonNull(config, "config"), Objects.requireNonNull(store, "store"));
     }
 
     /**
@@ -314,8 +325,15 @@ public final class StarlingBroker implements MqttBroker {
     /** Fluent set-up; {@link #start()} builds and starts in one call. */
     public static final class Builder {
         private final BrokerConfig.Builder config = BrokerConfig.builder();
+        private SessionStore store = SessionStore.NONE;
 
         private Builder() {}
+
+        /** Keeps persistent sessions, retained messages and wills in {@code store} across restarts. */
+        public Builder sessionStore(SessionStore value) {
+            this.store = Objects.requireNonNull(value, "sessionStore");
+            return this;
+        }
 
         public Builder host(String host) {
             config.host(host);
@@ -334,7 +352,7 @@ public final class StarlingBroker implements MqttBroker {
         }
 
         public StarlingBroker build() {
-            return new StarlingBroker(config.build());
+            return new StarlingBroker(config.build(), store);
         }
 
         public StarlingBroker start() {
