@@ -112,9 +112,19 @@ public final class BrokerEngine implements AutoCloseable {
             router.publish(will.toMessage());
             store.removeWill(clientId);
         });
-        LOG.info("session store {}: restored {} sessions, {} queued or in-flight messages, {} retained messages and "
-                        + "published {} wills in {} ms", store, recovered.sessions().size(), messages,
-                recovered.retained().size(), recovered.wills().size(), (System.nanoTime() - start) / 1_000_000);
+        boolean empty = recovered.sessions().isEmpty() && recovered.retained().isEmpty() && recovered.wills().isEmpty();
+        // A fresh store is no news; a restore is, with what and how long.
+        if (!empty || LOG.isDebugEnabled()) {
+            String line = "session store {}: restored {} sessions, {} queued or in-flight messages, {} retained "
+                    + "messages and published {} wills in {} ms";
+            Object[] values = {store, recovered.sessions().size(), messages, recovered.retained().size(),
+                    recovered.wills().size(), (System.nanoTime() - start) / 1_000_000};
+            if (empty) {
+                LOG.debug(line, values);
+            } else {
+                LOG.info(line, values);
+            }
+        }
     }
 
     public SessionStore store() {

@@ -49,25 +49,35 @@ final class InboundPublishHandler {
             return;
         }
         if (!allowed || context.interceptors().isEmpty()) {
-            complete(connection, context, publish, allowed ? publish.toMessage() : null);
+            complete(connection, session, context, publish, allowed ? publish.toMessage() : null);
             return;
         }
         CompletableFuture<Message> decision = context.interceptors().onPublish(connection.client(), publish.toMessage());
         if (decision.isDone()) {
-            complete(connection, context, publish, decision.join());
+            complete(connection, session, context, publish, decision.join());
             return;
         }
         // The answer comes later: hold this client's following packets so acknowledgements keep their order.
         connection.hold();
         decision.thenAccept(message -> connection.channel().executor().execute(() -> {
-            complete(connection, context, publish, message);
+            complete(connection, session, context, publish, message);
             connection.release();
         }));
     }
 
     /** Routes the message unless refused ({@code null}), then acknowledges as the QoS requires [MQTT-3.3.4-1]. */
-    private static void complete(Connection connection, ProtocolContext context, Publish publish, Message message) {
-        if (message != null) {
+    private static void complete(Connection connection, Session session, ProtocolContext context, Publish publish,
+                                 Message message) {
+        if (publish.qos() == QoS.EXACTLY_ONCE) {
+            // The id and the forwarded copies are durable together: a restart that kept the id but lost copies
+            // would acknowledge a re-sent PUBLISH without forwarding it; the other way round it would forward twice.
+            context.registry().store().atomically(() -> {
+                if (message != null) {
+                    context.router().publish(message);
+                }
+                session.storeInboundQos2(publish.packetId());
+            });
+        } else if (message != null) {
             context.router().publish(message);
         }
         switch (publish.qos()) {

@@ -5,6 +5,7 @@ import io.starling.mqtt.api.ClientInfo;
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.api.QueueOverflowPolicy;
+import io.starling.mqtt.packet.MqttPacket;
 import io.starling.mqtt.packet.PubRel;
 import io.starling.mqtt.packet.Publish;
 import io.starling.mqtt.spi.ClientChannel;
@@ -48,6 +49,8 @@ public final class Session implements Subscriber {
     private LinkedHashMap<Integer, InflightMessage> inflight;
     private Set<Integer> inboundQos2 = Set.of();
     private ArrayDeque<QueuedMessage> queue;
+    // Packets waiting for the store before they may be written (QoS 2 of stored messages), in order; usually null.
+    private java.util.concurrent.CompletableFuture<Void> pendingWrites;
     // Payload bytes in the queue, bounded by maxQueuedBytes.
     private long queuedBytes;
     private int nextPacketId = 1;
@@ -211,12 +214,47 @@ public final class Session implements Subscriber {
         }
         int packetId = allocatePacketId();
         inflight.put(packetId, new InflightMessage(packetId, message, qos, false, key));
-        if (key != 0) {
-            context.store().markSent(clientId, key, packetId);
-        }
-        channel.write(new Publish(message.topic(), qos, false, message.retain(), packetId, message.payload()));
+        Publish publish = new Publish(message.topic(), qos, false, message.retain(), packetId, message.payload());
         context.stats().onMessageSent(qos);
         notifyDelivery(message, qos);
+        if (key != 0) {
+            context.store().markSent(clientId, key, packetId);
+            if (qos == QoS.EXACTLY_ONCE) {
+                // The packet id must be stored before the client can see it: after a restart the message is sent
+                // again under this id, which the client recognises, not under a new one it would deliver again.
+                writeWhenStored(publish);
+                return;
+            }
+        }
+        channel.write(publish);
+    }
+
+    /**
+     * Writes {@code packet} once the store holds everything written before, keeping the order of such writes. If the
+     * connection changes meanwhile the packet is not written: attaching re-sends what is in flight.
+     */
+    private void writeWhenStored(MqttPacket packet) {
+        java.util.concurrent.CompletableFuture<Void> stored = context.store().sync();
+        if (pendingWrites == null && stored.isDone() && !stored.isCompletedExceptionally()) {
+            channel.write(packet);
+            return;
+        }
+        ClientChannel target = channel;
+        java.util.concurrent.CompletableFuture<Void> before = pendingWrites == null ? stored
+                : java.util.concurrent.CompletableFuture.allOf(pendingWrites, stored);
+        java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
+        pendingWrites = written;
+        before.whenComplete((ok, error) -> mailbox.submit(() -> {
+            if (pendingWrites == written) {
+                pendingWrites = null;
+            }
+            if (error == null && channel == target && target != null) {
+                target.write(packet);
+            } else if (error != null) {
+                LOG.error("client {}: session store failed; {} not sent", clientId, packet.type(), error);
+            }
+            written.complete(null);
+        }));
     }
 
     /**
@@ -350,7 +388,12 @@ public final class Session implements Subscriber {
                     context.store().markReleased(clientId, entry.key());
                 }
             }
-            channel.write(new PubRel(packetId));
+            if (entry.key() != 0) {
+                // Released only once stored: a restart must send this PUBREL again, never the PUBLISH [MQTT-4.3.3-1].
+                writeWhenStored(new PubRel(packetId));
+            } else {
+                channel.write(new PubRel(packetId));
+            }
         } else {
             LOG.debug("client {}: PUBREC for unknown packet id {}", clientId, packetId);
         }
@@ -373,11 +416,14 @@ public final class Session implements Subscriber {
         if (!(inboundQos2 instanceof HashSet)) {
             inboundQos2 = new HashSet<>();
         }
-        boolean added = inboundQos2.add(packetId);
-        if (added && durable) {
+        return inboundQos2.add(packetId);
+    }
+
+    /** Stores the id {@link #markInboundQos2} remembered, in the same atomic group as the message's copies. */
+    public void storeInboundQos2(int packetId) {
+        if (durable) {
             context.store().putInboundQos2(clientId, packetId);
         }
-        return added;
     }
 
     /** PUBREL from the client: the id is free for a new message [MQTT-4.3.3-2]. */

@@ -125,12 +125,28 @@ public interface SessionStore extends AutoCloseable {
 
     void removeRetained(TopicName topic);
 
-    /** The will of a connected client: published after a restart, as its connection ended without DISCONNECT. */
+    /**
+     * The will of a connected client: published after a restart, as its connection ended without DISCONNECT. Wills
+     * belong to connections, not sessions: {@link #removeSession} leaves them alone.
+     */
     void putWill(String clientId, Will will);
 
     void removeWill(String clientId);
 
-    /** Completes once every write submitted before this call, by any thread, is durable. */
+    /**
+     * Runs {@code writes} (which call this store's write methods on this thread) so that what they write becomes
+     * durable together or not at all. A {@link #sync()} inside completes once the whole group is durable. Used for
+     * an inbound QoS 2 message: its id and its forwarded copies must survive a crash together, or a restart either
+     * forgets copies it acknowledged or forwards the message twice.
+     */
+    default void atomically(Runnable writes) {
+        writes.run();
+    }
+
+    /**
+     * Completes once every write submitted before this call, by any thread, is durable. It may complete on the
+     * store's own thread: callbacks must not block, and hand their work to the connection's executor.
+     */
     CompletableFuture<Void> sync();
 
     /** Makes what was written durable and releases the store's files and threads. */

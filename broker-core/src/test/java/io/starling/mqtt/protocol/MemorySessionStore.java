@@ -48,6 +48,16 @@ final class MemorySessionStore implements SessionStore {
         open.forEach(f -> f.complete(null));
     }
 
+    /** Completes the barriers waiting now; later ones wait again. */
+    void releaseHeldOnly() {
+        List<CompletableFuture<Void>> open;
+        synchronized (this) {
+            open = new ArrayList<>(held);
+            held.clear();
+        }
+        open.forEach(f -> f.complete(null));
+    }
+
     synchronized int heldSyncs() {
         return held.size();
     }

@@ -193,6 +193,24 @@ class SessionStoreIntegrationTest {
     }
 
     @Test
+    @DisplayName("a QoS 2 PUBLISH leaves only once its packet id is stored, so a restart re-sends it under that id")
+    void qos2PacketIdStoredBeforeSend() {
+        BrokerEngine e = engine();
+        Client sub = connect(e, "q2id", false, null);
+        sub.send(new Subscribe(1, List.of(new Subscription(TopicFilter.of("q/#"), QoS.EXACTLY_ONCE))));
+        await().until(() -> !sub.channel.written(SubAck.class).isEmpty());
+        store.holdSyncs();
+        e.publish(message("q/x", "x", QoS.EXACTLY_ONCE, false));
+        await().until(() -> store.heldSyncs() == 1);
+        // The message is stored; now its packet id is being stored.
+        store.releaseHeldOnly();
+        await().until(() -> store.heldSyncs() == 1);
+        assertThat(sub.channel.written(Publish.class)).isEmpty();
+        store.releaseSyncs();
+        await().until(() -> sub.channel.written(Publish.class).size() == 1);
+    }
+
+    @Test
     @DisplayName("retained messages survive a restart; clearing one removes it from the store too")
     void retainedRestored() {
         BrokerEngine first = engine();

@@ -172,6 +172,11 @@ public final class GroupCommitWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // a submit that raced with close() would otherwise wait forever
+        Append late;
+        while ((late = pending.poll()) != null) {
+            late.done.completeExceptionally(new IllegalStateException("writer closed"));
+        }
         if (failure != null) {
             throw new IllegalStateException("store writer failed", failure);
         }

@@ -32,6 +32,9 @@ final class MvStoreKv implements KvStore {
     /** Bytes {@link #maintain()} may rewrite per call. */
     static final int COMPACT_WRITE_BYTES = Integer.getInteger("store.mvstore.compactWriteBytes", 4 << 20);
 
+    /** Page split size in bytes; 0 keeps H2's default (16 KB for a file store). */
+    static final int PAGE_SPLIT_SIZE = Integer.getInteger("store.mvstore.pageSplitSize", 0);
+
     private final Path file;
     private final MVStore store;
     private final MVMap<byte[], byte[]> map;
@@ -49,11 +52,14 @@ final class MvStoreKv implements KvStore {
             throw new UncheckedIOException(e);
         }
         Path file = dir.resolve(FILE);
-        MVStore store = new MVStore.Builder()
+        MVStore.Builder builder = new MVStore.Builder()
                 .fileName(file.toString())
                 .autoCommitDisabled()
-                .cacheSize(CACHE_MB)
-                .open();
+                .cacheSize(CACHE_MB);
+        if (PAGE_SPLIT_SIZE > 0) {
+            builder.pageSplitSize(PAGE_SPLIT_SIZE);
+        }
+        MVStore store = builder.open();
         MVMap<byte[], byte[]> map = store.openMap("kv", new MVMap.Builder<byte[], byte[]>()
                 .keyType(ByteArrayDataType.INSTANCE)
                 .valueType(ByteArrayDataType.INSTANCE));

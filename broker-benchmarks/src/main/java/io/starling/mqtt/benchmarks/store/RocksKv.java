@@ -8,6 +8,7 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -181,8 +182,22 @@ final class RocksKv implements KvStore {
         }
     }
 
+    /**
+     * Flushes the memtable to a table file before closing, as a clean shutdown should: RocksDB's close does not
+     * flush while the WAL is on, and the next open would replay the whole log instead (a crash still does that).
+     */
     @Override
     public void close() {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            closeNative();
+        }
+    }
+
+    private void closeNative() {
         batch.close();
         syncWrite.close();
         bufferedWrite.close();
