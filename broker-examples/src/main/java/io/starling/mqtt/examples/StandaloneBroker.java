@@ -2,36 +2,16 @@ package io.starling.mqtt.examples;
 
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.netty.StarlingBroker;
-import io.starling.mqtt.spi.SessionStore;
-import io.starling.mqtt.store.DurableSessionStore;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The standalone broker: {@code java -jar starling-broker.jar [--host ADDR] [--port N] [--config FILE]
- * [--data-dir DIR | --in-memory]}. Keeps sessions, retained messages and wills in {@code ./data} unless told
- * otherwise; prints one line with the bound address once it accepts connections; stops cleanly on SIGTERM or Ctrl-C.
+ * The standalone broker: {@code java -jar starling-broker.jar [--host ADDR] [--port N] [--config FILE]}.
+ * Prints one line with the bound address once it accepts connections; stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class StandaloneBroker {
-    static final String USAGE = "usage: java -jar starling-broker.jar [--host ADDR] [--port N] [--config FILE] "
-            + "[--data-dir DIR | --in-memory]";
-
-    /** What the command line and the configuration file ask for. */
-    record Launch(BrokerConfig config, StoreSettings store) {
-        /** Opens the durable store, or none; a directory that cannot be used fails here, before any socket. */
-        SessionStore openStore() {
-            if (store.inMemory) {
-                return SessionStore.NONE;
-            }
-            try {
-                return DurableSessionStore.open(store.directory, store.durability());
-            } catch (RuntimeException e) {
-                throw new LaunchException("cannot open the data directory " + store.directory.toAbsolutePath()
-                        + ": " + e.getMessage() + " (use --data-dir DIR, or --in-memory to keep nothing)");
-            }
-        }
-    }
+    static final String USAGE = "usage: java -jar starling-broker.jar [--host ADDR] [--port N] [--config FILE]";
 
     private StandaloneBroker() {}
 
@@ -48,14 +28,7 @@ public final class StandaloneBroker {
         }
         StarlingBroker broker;
         try {
-            Launch launch = launch(args);
-            broker = StarlingBroker.create(launch.config(), launch.openStore());
-            try {
-                broker.start();
-            } catch (RuntimeException e) {
-                broker.close();
-                throw e;
-            }
+            broker = StarlingBroker.create(parse(args)).start();
         } catch (LaunchException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("starling: " + e.getMessage());
             System.exit(2);
@@ -77,31 +50,19 @@ public final class StandaloneBroker {
         }
     }
 
-    static BrokerConfig parse(String[] args) {
-        return launch(args).config();
-    }
-
     /** Command line first read for --config, then the file, then the other options, which override the file. */
-    static Launch launch(String[] args) {
+    static BrokerConfig parse(String[] args) {
         // The standalone broker publishes $SYS topics every 10 s, as Mosquitto does; the file may change it.
         BrokerConfig.Builder builder = BrokerConfig.builder().sysInterval(java.time.Duration.ofSeconds(10));
-        StoreSettings store = new StoreSettings();
         String host = null;
         String port = null;
         String config = null;
-        String dataDir = null;
-        boolean inMemory = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (option.equals("--help") || option.equals("-h")) {
                 throw new LaunchException(USAGE);
             }
-            if (option.equals("--in-memory")) {
-                inMemory = true;
-                continue;
-            }
-            if (!option.equals("--host") && !option.equals("--port") && !option.equals("--config")
-                    && !option.equals("--data-dir")) {
+            if (!option.equals("--host") && !option.equals("--port") && !option.equals("--config")) {
                 throw new LaunchException("unknown option '" + option + "'; " + USAGE);
             }
             if (i + 1 >= args.length) {
@@ -111,22 +72,11 @@ public final class StandaloneBroker {
             switch (option) {
                 case "--host" -> host = value;
                 case "--port" -> port = value;
-                case "--data-dir" -> dataDir = value;
                 default -> config = value;
             }
         }
-        if (inMemory && dataDir != null) {
-            throw new LaunchException("--data-dir and --in-memory exclude each other; " + USAGE);
-        }
         if (config != null) {
-            ConfigFile.apply(Path.of(config), builder, store);
-        }
-        if (dataDir != null) {
-            store.directory = Path.of(dataDir);
-            store.inMemory = false;
-        }
-        if (inMemory) {
-            store.inMemory = true;
+            ConfigFile.apply(Path.of(config), builder);
         }
         if (host != null) {
             builder.host(host);
@@ -138,6 +88,6 @@ public final class StandaloneBroker {
                 throw new LaunchException("--port needs a number, got '" + port + "'");
             }
         }
-        return new Launch(builder.build(), store);
+        return builder.build();
     }
 }
