@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +50,8 @@ public final class Session implements Subscriber {
     private LinkedHashMap<Integer, InflightMessage> inflight;
     private Set<Integer> inboundQos2 = Set.of();
     private ArrayDeque<QueuedMessage> queue;
+    // True while retained messages of a new subscription are enqueued: they bypass the queue limits.
+    private boolean retainedBurst;
     // Packets waiting for the store before they may be written (QoS 2 of stored messages), in order; usually null.
     private java.util.concurrent.CompletableFuture<Void> pendingWrites;
     // Payload bytes in the queue, bounded by maxQueuedBytes.
@@ -151,6 +154,35 @@ public final class Session implements Subscriber {
     public void enqueue(Message message, QoS qos) {
         long key = durable && qos != QoS.AT_MOST_ONCE && !ended ? context.store().append(clientId, message, qos) : 0;
         enqueue(message, qos, key);
+    }
+
+    /** Retained messages enqueued per event-loop task: a subscription matching many does not hold the loop. */
+    static final int RETAINED_BATCH = 256;
+
+    /**
+     * The retained messages a new subscription matched [MQTT-3.3.1-6], at the lower of their and the granted QoS,
+     * in batches of {@value #RETAINED_BATCH} per task. They do not count against the queue limits: the retained
+     * store already holds them (the queue only references them), and a client subscribing to {@code #} must not lose
+     * its session because many topics have a retained message. On the owner executor.
+     */
+    public void enqueueRetained(List<Message> messages, QoS granted) {
+        enqueueRetained(messages, 0, granted);
+    }
+
+    private void enqueueRetained(List<Message> messages, int from, QoS granted) {
+        int to = Math.min(messages.size(), from + RETAINED_BATCH);
+        retainedBurst = true;
+        try {
+            for (int i = from; i < to; i++) {
+                Message m = messages.get(i);
+                enqueue(m, QoS.min(m.qos(), granted));
+            }
+        } finally {
+            retainedBurst = false;
+        }
+        if (to < messages.size()) {
+            mailbox.submit(() -> enqueueRetained(messages, to, granted));
+        }
     }
 
     private void enqueue(Message message, QoS qos, long key) {
@@ -278,7 +310,7 @@ public final class Session implements Subscriber {
         }
         int size = queued.message().payload().length;
         // One message always fits an empty queue, whatever its size: the packet-size limit bounds it.
-        if (queue.size() < context.config().maxQueuedMessages()
+        if (retainedBurst || queue.size() < context.config().maxQueuedMessages()
                 && (queue.isEmpty() || queuedBytes + size <= context.config().maxQueuedBytes())) {
             queue.add(queued);
             queuedBytes += size;

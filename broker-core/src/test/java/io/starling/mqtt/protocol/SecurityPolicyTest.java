@@ -398,6 +398,33 @@ class SecurityPolicyTest {
         assertThat(e.stats().deliveriesDenied()).isEqualTo(2);
     }
 
+    @Test
+    @DisplayName("a # subscription matching more retained QoS 1 messages than max_queued_messages gets them all; the session is kept")
+    void manyRetainedMessages() {
+        BrokerEngine e = engine(b -> b.maxQueuedMessages(100).maxInflight(16));
+        int count = 1_000;
+        for (int i = 0; i < count; i++) {
+            e.publish(new Message(TopicName.of("r/" + i), new byte[] {1}, QoS.AT_LEAST_ONCE, true));
+        }
+        Client c = open(e, "127.0.0.1:1");
+        c.send(connect("all", null, null));
+        c.connAck();
+        c.send(new Subscribe(1, List.of(sub("#"))));
+        java.util.Set<Integer> acked = new java.util.HashSet<>();
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            for (Publish p : c.channel.written(Publish.class)) {
+                if (acked.add(p.packetId() * 100_000 + Integer.parseInt(p.topic().value().substring(2)))) {
+                    c.send(new io.starling.mqtt.packet.PubAck(p.packetId()));
+                }
+            }
+            return c.channel.written(Publish.class).size() == count;
+        });
+        assertThat(c.channel.written(Publish.class)).allMatch(Publish::retain);
+        assertThat(c.channel.closed).isFalse();
+        assertThat(e.stats().sessionsDiscardedOnOverflow()).isZero();
+        assertThat(e.stats().queueOverflowDrops()).isZero();
+    }
+
     private static Subscription sub(String filter) {
         return new Subscription(TopicFilter.of(filter), QoS.AT_LEAST_ONCE);
     }
