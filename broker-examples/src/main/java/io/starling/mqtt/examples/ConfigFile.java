@@ -76,17 +76,39 @@ final class ConfigFile {
             "tls_truststore_password", "tls_client_auth", "tls_identity", "tls_protocols", "tls_ciphers",
             "tls_provider");
 
+    /** The session store's keys: they set {@link StoreSettings}, not the broker's configuration. */
+    private static final Map<String, BiConsumer<StoreSettings, String>> STORE_KEYS = Map.of(
+            "data_dir", (st, v) -> st.directory = Path.of(v),
+            "in_memory", (st, v) -> st.inMemory = bool(v),
+            "durability", (st, v) -> {
+                st.durability = v.toLowerCase(Locale.ROOT);
+                st.durability();
+            },
+            "sync_interval_ms", (st, v) -> {
+                int ms = integer(v);
+                if (ms <= 0) {
+                    throw new IllegalArgumentException("sync_interval_ms must be positive, was " + ms);
+                }
+                st.syncInterval = Duration.ofMillis(ms);
+            });
+
     private ConfigFile() {}
 
     /** Every key the file accepts, sorted. */
     static List<String> knownKeys() {
         java.util.TreeSet<String> all = new java.util.TreeSet<>(KEYS.keySet());
         all.addAll(TLS_KEYS);
+        all.addAll(STORE_KEYS.keySet());
         return List.copyOf(all);
     }
 
     /** Applies every setting of {@code file} to {@code builder}; throws {@link LaunchException} on the first error. */
     static void apply(Path file, BrokerConfig.Builder builder) {
+        apply(file, builder, new StoreSettings());
+    }
+
+    /** As {@link #apply(Path, BrokerConfig.Builder)}, with the session store's keys going to {@code store}. */
+    static void apply(Path file, BrokerConfig.Builder builder, StoreSettings store) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -108,7 +130,7 @@ final class ConfigFile {
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
-            if (!KEYS.containsKey(key) && !TLS_KEYS.contains(key)) {
+            if (!KEYS.containsKey(key) && !TLS_KEYS.contains(key) && !STORE_KEYS.containsKey(key)) {
                 throw new LaunchException(where + ": unknown key '" + key + "' (known: " + String.join(", ", knownKeys()) + ")");
             }
             if (!seen.add(key)) {
@@ -116,6 +138,12 @@ final class ConfigFile {
             }
             if (TLS_KEYS.contains(key)) {
                 tls.put(key, new String[] {value, where});
+            } else if (STORE_KEYS.containsKey(key)) {
+                try {
+                    STORE_KEYS.get(key).accept(store, value);
+                } catch (IllegalArgumentException e) {
+                    throw new LaunchException(where + ": bad value for '" + key + "': " + e.getMessage());
+                }
             } else {
                 settings.add(new String[] {key, value, where});
             }

@@ -80,8 +80,14 @@ class StandaloneBrokerIT {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             List<String> command = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
-            command.addAll(List.of(args));
             int n = launched.size() + 1;
+            List<String> given = List.of(args);
+            if (!given.contains("--in-memory") && !given.contains("--data-dir")
+                    && (given.isEmpty() || !given.get(0).equals("passwd"))) {
+                // Each launch its own data directory: the default ./data would be shared and locked.
+                command.addAll(List.of("--data-dir", dir.resolve("data-" + n).toString()));
+            }
+            command.addAll(given);
             out = dir.resolve("launcher-" + n + ".out");
             err = dir.resolve("launcher-" + n + ".err");
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -200,6 +206,59 @@ class StandaloneBrokerIT {
     }
 
     // ---- tests ----
+
+    @Test
+    @DisplayName("sessions, queued messages and retained messages survive a restart in the data directory; a second broker on it is refused")
+    void durableAcrossRestart() throws Exception {
+        Path data = dir.resolve("durable");
+        Launched first = new Launched("--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString());
+        int port = first.awaitListening();
+        MqttConnectOptions persistent = new MqttConnectOptions();
+        persistent.setCleanSession(false);
+        persistent.setConnectionTimeout(5);
+        MqttClient sub = new MqttClient("tcp://127.0.0.1:" + port, "durable-sub", new MemoryPersistence());
+        sub.connect(persistent);
+        sub.subscribe("durable/#", 1);
+        sub.disconnect();
+        sub.close();
+        MqttClient pub = new MqttClient("tcp://127.0.0.1:" + port, "durable-pub", new MemoryPersistence());
+        pub.connect();
+        pub.publish("durable/queued", "kept".getBytes(StandardCharsets.UTF_8), 1, false);
+        pub.publish("status/retained", "still here".getBytes(StandardCharsets.UTF_8), 1, true);
+        pub.disconnect();
+        pub.close();
+
+        Launched locked = new Launched("--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString());
+        assertThat(locked.awaitExit(Duration.ofSeconds(20))).as(locked.describe()).isEqualTo(2);
+        assertThat(locked.stderr()).startsWith("starling: cannot open the data directory");
+
+        first.process.destroy();
+        assertThat(first.awaitExit(Duration.ofSeconds(10))).isIn(0, 143);
+        Launched second = new Launched("--host", "127.0.0.1", "--port", "0", "--data-dir", data.toString());
+        int port2 = second.awaitListening();
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        MqttClient back = new MqttClient("tcp://127.0.0.1:" + port2, "durable-sub", new MemoryPersistence());
+        back.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(topic + " " + new String(message.getPayload(), StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        back.connect(persistent);
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("durable/queued kept");
+        back.subscribe("status/#", 1);
+        assertThat(received.poll(10, TimeUnit.SECONDS)).isEqualTo("status/retained still here");
+        back.disconnect();
+        back.close();
+    }
 
     @Test
     @DisplayName("passwd sub-command writes users; SIGHUP reloads the password and ACL files without a restart")

@@ -292,6 +292,33 @@ class StandaloneBrokerTest {
                 "bad TLS settings ('tls_port'): TLS with PEM files needs both the certificate chain and the private key");
     }
 
+    @Test
+    @DisplayName("the store: ./data and sync by default; --data-dir, --in-memory and the file's store keys")
+    void storeSettings() throws IOException {
+        StandaloneBroker.Launch defaults = StandaloneBroker.launch(new String[0]);
+        assertThat(defaults.store().inMemory).isFalse();
+        assertThat(defaults.store().directory).isEqualTo(Path.of("data"));
+        assertThat(defaults.store().durability()).isEqualTo(io.starling.mqtt.store.Durability.SYNC);
+
+        assertThat(StandaloneBroker.launch(new String[] {"--in-memory"}).store().inMemory).isTrue();
+        assertThat(StandaloneBroker.launch(new String[] {"--data-dir", "/var/lib/starling"}).store().directory)
+                .isEqualTo(Path.of("/var/lib/starling"));
+        assertThatThrownBy(() -> StandaloneBroker.launch(new String[] {"--in-memory", "--data-dir", "x"}))
+                .isInstanceOf(LaunchException.class).hasMessageStartingWith("--data-dir and --in-memory exclude each other");
+
+        Path conf = file("data_dir = /srv/mqtt\ndurability = periodic\nsync_interval_ms = 250\n");
+        StandaloneBroker.Launch fromFile = StandaloneBroker.launch(new String[] {"--config", conf.toString()});
+        assertThat(fromFile.store().directory).isEqualTo(Path.of("/srv/mqtt"));
+        assertThat(fromFile.store().durability()).isEqualTo(io.starling.mqtt.store.Durability.periodic(Duration.ofMillis(250)));
+        assertThat(StandaloneBroker.launch(new String[] {"--config", conf.toString(), "--data-dir", "/other"}).store()
+                .directory).as("the command line wins").isEqualTo(Path.of("/other"));
+        assertThat(StandaloneBroker.launch(new String[] {"--config", file("in_memory = true\n").toString()}).store()
+                .inMemory).isTrue();
+
+        assertBad("durability = sometimes", 1, "bad value for 'durability': 'sometimes' is not one of sync, periodic");
+        assertBad("port = 0\nsync_interval_ms = 0", 2, "bad value for 'sync_interval_ms': sync_interval_ms must be positive");
+    }
+
     private void assertBad(String content, int line, String reason) throws IOException {
         Path config = file(content);
         assertThatThrownBy(() -> parse("--config", config.toString()))

@@ -56,7 +56,7 @@ enum Target {
     /** The settings, for the report. */
     String settings() {
         return switch (this) {
-            case STARLING -> "config file: `host = 127.0.0.1`, `max_inflight_messages = " + INFLIGHT
+            case STARLING -> "`--in-memory`, config file: `host = 127.0.0.1`, `max_inflight_messages = " + INFLIGHT
                     + "`, `max_queued_messages = " + QUEUE + "`, `queue_overflow_policy = drop_newest` (counted, "
                     + "like the peers' discard; the default `discard_session` would close the subscriber); "
                     + "slf4j-simple at WARN; epoll";
@@ -99,7 +99,8 @@ enum Target {
                         // Tuning experiments: STARLING_EXTRA_CONFIG="io_threads = 1;native_transport = false".
                         String.join("\n", System.getenv().getOrDefault("STARLING_EXTRA_CONFIG", "").split(";")), ""));
                 cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
-                cmd.addAll(List.of("-jar", o.starlingJar().toString(), "--config", conf.toString()));
+                // In memory, as the peers run (Mosquitto persistence false, HiveMQ in-memory, Moquette without persistence).
+                cmd.addAll(List.of("-jar", o.starlingJar().toString(), "--config", conf.toString(), "--in-memory"));
             }
             case HIVEMQ -> cmd.addAll(List.of("-cp", o.hivemqClasspath(), "HiveMqMain", Integer.toString(port),
                     work.toString(), Integer.toString(INFLIGHT), Integer.toString(QUEUE)));
