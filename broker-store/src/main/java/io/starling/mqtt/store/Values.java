@@ -37,7 +37,7 @@ final class Values {
 
     private Values() {}
 
-    /** A session marker or an inbound QoS 2 id: shared, as MVStore never modifies a value it was given. */
+    /** A session marker or an inbound QoS 2 id: shared, as the engine copies what it is given. */
     static byte[] marker() {
         return MARKER;
     }

@@ -4,6 +4,9 @@ import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.topic.TopicName;
 import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +28,10 @@ public final class CrashChild {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[1]);
-        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        // every line also goes to a file (one write(2) each, which a SIGKILL cannot take back): the parent reads it
+        // after the kill, as the tail of what it reads from the pipe can be missing
+        PrintStream out = new PrintStream(new TeeOutputStream(System.out,
+                new FileOutputStream(Path.of(args[2]).toFile(), true)), false, StandardCharsets.UTF_8);
         DurableSessionStore store = DurableSessionStore.open(dir, Durability.SYNC);
         if (args[0].equals("hold")) {
             say(out, "OPEN;");
@@ -73,6 +79,34 @@ public final class CrashChild {
 
     static int packetId(long n) {
         return (int) (n % 65535) + 1;
+    }
+
+    /** Writes to both, flushing both on flush(); no buffering of its own. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        TeeOutputStream(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws IOException {
+            write(new byte[] {(byte) x}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int off, int len) throws IOException {
+            b.write(bytes, off, len);
+            a.write(bytes, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            b.flush();
+            a.flush();
+        }
     }
 
     private static void say(PrintStream out, String line) {

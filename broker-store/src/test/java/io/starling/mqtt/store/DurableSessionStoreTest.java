@@ -414,18 +414,39 @@ class DurableSessionStoreTest {
         }
 
         Path restored = Files.createDirectories(tmp.resolve("restored"));
+        Set<String> names = new HashSet<>();
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry = in.getNextEntry();
-            assertThat(entry).isNotNull();
-            assertThat(entry.getName()).isEqualTo(DurableSessionStore.FILE_NAME);
-            Files.copy((InputStream) in, restored.resolve(entry.getName()));
-            assertThat(in.getNextEntry()).isNull();
+            for (ZipEntry entry; (entry = in.getNextEntry()) != null; ) {
+                names.add(entry.getName());
+                Files.copy((InputStream) in, restored.resolve(entry.getName()));
+            }
         }
+        assertThat(names).contains("CURRENT").anyMatch(n -> n.startsWith("MANIFEST-"));
+        assertThat(tmp.toFile().list()).as("no scratch directory left behind")
+                .containsExactlyInAnyOrder("data", "backup.zip", "restored");
         List<StoredMessage> messages = byClientId(reopen(restored)).get("s").messages();
         assertThat(messages).extracting(StoredMessage::key).isSorted();
         Set<Long> missing = new HashSet<>(before);
         messages.forEach(m -> missing.remove(m.key()));
         assertThat(missing).as("written before the backup, missing from it").isEmpty();
+    }
+
+    @Test
+    @DisplayName("a checkpoint directory taken while writers run is a data directory holding everything written before it")
+    void checkpointDirectory() throws Exception {
+        Path copy = tmp.resolve("checkpoint");
+        Set<Long> before = new HashSet<>();
+        try (DurableSessionStore store = DurableSessionStore.open(dir(), Durability.periodic(Duration.ofHours(1)))) {
+            store.putSession("s");
+            for (int i = 0; i < 5_000; i++) {
+                before.add(store.append("s", message("t", "before" + i, QoS.AT_LEAST_ONCE), QoS.AT_LEAST_ONCE));
+            }
+            store.checkpoint(copy);
+            store.append("s", message("t", "after", QoS.AT_LEAST_ONCE), QoS.AT_LEAST_ONCE);
+            assertThatThrownBy(() -> store.checkpoint(copy)).isInstanceOf(IOException.class);
+        }
+        List<StoredMessage> messages = byClientId(reopen(copy)).get("s").messages();
+        assertThat(messages).extracting(StoredMessage::key).containsExactlyInAnyOrderElementsOf(before);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.starling.mqtt.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,8 +16,9 @@ class KeysTest {
     void prefixesAreDisjoint() {
         for (String a : IDS) {
             for (String b : IDS) {
-                String key = Keys.message(b, 42);
-                assertThat(key.startsWith(Keys.prefix(a))).as("%s vs %s", Keys.printable(a), Keys.printable(b))
+                byte[] key = Keys.message(b, 42);
+                assertThat(Keys.hasPrefix(key, Keys.prefix(Keys.MESSAGE, a)))
+                        .as("%s vs %s", a.replace("\0", "\\0"), b.replace("\0", "\\0"))
                         .isEqualTo(a.equals(b));
             }
         }
@@ -26,21 +28,37 @@ class KeysTest {
     @DisplayName("a key gives back its client id and number")
     void keysParseBack() {
         for (String id : IDS) {
-            String key = Keys.message(id, Long.MAX_VALUE - 3);
+            byte[] key = Keys.message(id, Long.MAX_VALUE - 3);
             int length = Keys.prefixLength(key);
             assertThat(Keys.clientId(key, length)).isEqualTo(id);
-            assertThat(Keys.parseHex(key, length)).isEqualTo(Long.MAX_VALUE - 3);
-            String inbound = Keys.inbound(id, 65535);
-            assertThat(Keys.parseHex(inbound, Keys.prefixLength(inbound))).isEqualTo(65535);
+            assertThat(Keys.number(key, length)).isEqualTo(Long.MAX_VALUE - 3);
+            byte[] inbound = Keys.inbound(id, 65535);
+            assertThat(Keys.number(inbound, Keys.prefixLength(inbound))).isEqualTo(65535);
+            byte[] subscription = Keys.subscription(id, "a/\u00fc/#");
+            assertThat(Keys.text(subscription, Keys.prefixLength(subscription))).isEqualTo("a/\u00fc/#");
+            assertThat(Keys.clientIdOfRecord(Keys.session(id))).isEqualTo(id);
+            assertThat(Keys.clientIdOfRecord(Keys.will(id))).isEqualTo(id);
         }
     }
 
     @Test
-    @DisplayName("message keys sort as their numbers do")
+    @DisplayName("message keys sort as their numbers do, as RocksDB compares them (unsigned bytes)")
     void keyOrderIsNumericOrder() {
-        long[] numbers = {1, 9, 10, 15, 16, 255, 256, 1L << 32, Long.MAX_VALUE};
+        long[] numbers = {1, 9, 10, 15, 16, 127, 128, 255, 256, 1L << 32, Long.MAX_VALUE};
         for (int i = 1; i < numbers.length; i++) {
-            assertThat(Keys.message("s", numbers[i - 1]).compareTo(Keys.message("s", numbers[i]))).isNegative();
+            assertThat(Arrays.compareUnsigned(Keys.message("s", numbers[i - 1]), Keys.message("s", numbers[i])))
+                    .isNegative();
         }
+    }
+
+    @Test
+    @DisplayName("each kind is one range: the upper bound of a prefix is above its keys and below the next kind")
+    void kindsAreRanges() {
+        byte[] prefix = Keys.prefix(Keys.MESSAGE, "a");
+        byte[] bound = Keys.upperBound(prefix);
+        assertThat(Arrays.compareUnsigned(Keys.message("a", -1L), bound)).isNegative();
+        assertThat(Arrays.compareUnsigned(Keys.message("a\0", 1), bound)).isPositive();
+        assertThat(Arrays.compareUnsigned(Keys.message("ab", 1), bound)).isPositive();
+        assertThat(Arrays.compareUnsigned(Keys.retained("zzz"), Keys.upperBound(Keys.kind(Keys.RETAINED)))).isNegative();
     }
 }

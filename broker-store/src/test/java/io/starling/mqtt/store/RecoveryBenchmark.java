@@ -27,7 +27,7 @@ public final class RecoveryBenchmark {
         int payloadBytes = args.length > 3 ? Integer.parseInt(args[3]) : 100;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
 
-        if (Files.exists(dir.resolve(DurableSessionStore.FILE_NAME))) {
+        if (Files.exists(dir.resolve(DurableSessionStore.CURRENT))) {
             System.out.println("reusing the store in " + dir);
         } else {
             write(dir, messages, sessions, payloadBytes);
@@ -68,8 +68,11 @@ public final class RecoveryBenchmark {
                 }
             }
         }
-        System.out.printf("wrote %,d messages (%d B payloads) for %,d sessions in %.1f s; file %,d bytes%n",
-                messages, payloadBytes, sessions, (System.nanoTime() - start) / 1e9,
-                Files.size(dir.resolve(DurableSessionStore.FILE_NAME)));
+        long bytes;
+        try (var files = Files.list(dir)) {
+            bytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        System.out.printf("wrote %,d messages (%d B payloads) for %,d sessions in %.1f s; directory %,d bytes%n",
+                messages, payloadBytes, sessions, (System.nanoTime() - start) / 1e9, bytes);
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Helpers shared by the store's tests and benchmark mains. */
 final class Stores {
@@ -44,13 +45,18 @@ final class Stores {
     }
 
     /**
-     * What a crash right now would leave: a copy of the store file taken while the store runs, opened and recovered.
-     * The copy holds exactly what the engine has written to the file.
+     * What a crash of the process right now would leave: a copy of the store's files taken while the store runs,
+     * opened and recovered. The copy holds exactly what the engine has written to its files (write-ahead log included).
+     * The tests that use it write less than a memtable, so no flush or compaction changes the files during the copy.
      */
     static Recovery copyAndRecover(Path directory, Path scratch) {
         try {
             Path copy = Files.createTempDirectory(scratch, "copy");
-            Files.copy(directory.resolve(DurableSessionStore.FILE_NAME), copy.resolve(DurableSessionStore.FILE_NAME));
+            try (Stream<Path> files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, copy.resolve(file.getFileName()));
+                }
+            }
             return reopen(copy);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
