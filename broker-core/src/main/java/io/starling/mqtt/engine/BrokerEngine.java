@@ -69,8 +69,8 @@ public final class BrokerEngine implements AutoCloseable {
         this.router = new Router(index, retained);
         this.delayedTasks = new DelayedTasks("starling-timer");
         // The longest login delay stays below the CONNECT timeout, so a slowed client still gets its answer.
-        Duration maxDelay = Duration.ofSeconds(30).compareTo(config.connectTimeout().multipliedBy(4).dividedBy(5)) < 0
-                ? Duration.ofSeconds(30) : config.connectTimeout().multipliedBy(4).dividedBy(5);
+        Duration fourFifths = config.connectTimeout().multipliedBy(4).dividedBy(5);
+        Duration maxDelay = fourFifths.compareTo(Duration.ofSeconds(30)) < 0 ? fourFifths : Duration.ofSeconds(30);
         this.protocolContext = new ProtocolContext(config, stats, registry, router, retained, interceptors,
                 new ListenerPolicies(config), new OpenConnections(config.maxConnections()),
                 new AuthFailureThrottle(config.authFailureThreshold(), config.authFailureDelay(), maxDelay,

@@ -17,12 +17,12 @@ import io.starling.mqtt.packet.Subscribe;
 import io.starling.mqtt.packet.Unsubscribe;
 import io.starling.mqtt.packet.Will;
 import io.starling.mqtt.session.Session;
+import io.starling.mqtt.session.StoreOrderedActions;
 import io.starling.mqtt.session.SessionOwner;
 import io.starling.mqtt.spi.ClientChannel;
 import io.starling.mqtt.spi.SessionStore;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +53,8 @@ public final class Connection implements SessionOwner {
 
     // Whether this connection holds one of the maxConnections slots, given back when it closes.
     private boolean counted;
-    // Acknowledgements waiting for the session store, in order; null when none waits.
-    private CompletableFuture<Void> pendingAcks;
+    // Acknowledgements waiting for the session store, in order.
+    private final StoreOrderedActions pendingAcks = new StoreOrderedActions();
     // Whether the session store holds this connection's will.
     private boolean willStored;
 
@@ -373,32 +373,15 @@ public final class Connection implements SessionOwner {
      * Without a store both happen now.
      */
     void acknowledge(MqttPacket ack, Runnable after) {
-        SessionStore store = context.registry().store();
-        CompletableFuture<Void> durable = store.sync();
-        if (pendingAcks == null && durable.isDone() && !durable.isCompletedExceptionally()) {
+        pendingAcks.run(context.registry().store(), channel.executor(), () -> {
             channel.write(ack);
             after.run();
-            return;
-        }
-        CompletableFuture<Void> before = pendingAcks == null ? durable : CompletableFuture.allOf(pendingAcks, durable);
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        pendingAcks = sent;
-        before.whenComplete((ok, error) -> channel.executor().execute(() -> {
-            if (pendingAcks == sent) {
-                pendingAcks = null;
-            }
-            if (error != null) {
-                // Not acknowledged: the client keeps the packet and sends it again on its next connection.
-                LOG.error("client {} from {}: session store failed, {} not sent; closing", clientIdForLog(),
-                        channel.remoteAddress(), ack.type(), error);
-                sent.completeExceptionally(error);
-                channel.close();
-                return;
-            }
-            channel.write(ack);
-            after.run();
-            sent.complete(null);
-        }));
+        }, error -> {
+            // Not acknowledged: the client keeps the packet and sends it again on its next connection.
+            LOG.error("client {} from {}: session store failed, {} not sent; closing", clientIdForLog(),
+                    channel.remoteAddress(), ack.type(), error);
+            channel.close();
+        });
     }
 
     void acknowledge(MqttPacket ack) {

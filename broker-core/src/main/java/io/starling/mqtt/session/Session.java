@@ -53,7 +53,7 @@ public final class Session implements Subscriber {
     // True while retained messages of a new subscription are enqueued: they bypass the queue limits.
     private boolean retainedBurst;
     // Packets waiting for the store before they may be written (QoS 2 of stored messages), in order; usually null.
-    private java.util.concurrent.CompletableFuture<Void> pendingWrites;
+    private final StoreOrderedActions pendingWrites = new StoreOrderedActions();
     // Payload bytes in the queue, bounded by maxQueuedBytes.
     private long queuedBytes;
     private int nextPacketId = 1;
@@ -266,27 +266,12 @@ public final class Session implements Subscriber {
      * connection changes meanwhile the packet is not written: attaching re-sends what is in flight.
      */
     private void writeWhenStored(MqttPacket packet) {
-        java.util.concurrent.CompletableFuture<Void> stored = context.store().sync();
-        if (pendingWrites == null && stored.isDone() && !stored.isCompletedExceptionally()) {
-            channel.write(packet);
-            return;
-        }
         ClientChannel target = channel;
-        java.util.concurrent.CompletableFuture<Void> before = pendingWrites == null ? stored
-                : java.util.concurrent.CompletableFuture.allOf(pendingWrites, stored);
-        java.util.concurrent.CompletableFuture<Void> written = new java.util.concurrent.CompletableFuture<>();
-        pendingWrites = written;
-        before.whenComplete((ok, error) -> mailbox.submit(() -> {
-            if (pendingWrites == written) {
-                pendingWrites = null;
-            }
-            if (error == null && channel == target && target != null) {
+        pendingWrites.run(context.store(), mailbox::submit, () -> {
+            if (channel == target && target != null) {
                 target.write(packet);
-            } else if (error != null) {
-                LOG.error("client {}: session store failed; {} not sent", clientId, packet.type(), error);
             }
-            written.complete(null);
-        }));
+        }, error -> LOG.error("client {}: session store failed; {} not sent", clientId, packet.type(), error));
     }
 
     /**
