@@ -373,7 +373,14 @@ public final class Connection implements SessionOwner {
      * Without a store both happen now.
      */
     void acknowledge(MqttPacket ack, Runnable after) {
-        pendingAcks.run(context.registry().store(), channel.executor(), () -> {
+        SessionStore store = context.registry().store();
+        if (store == SessionStore.NONE) {
+            // Nothing is ever stored, so nothing waits: no closures on the publish path of an in-memory broker.
+            channel.write(ack);
+            after.run();
+            return;
+        }
+        pendingAcks.run(store, channel.executor(), () -> {
             channel.write(ack);
             after.run();
         }, error -> {
