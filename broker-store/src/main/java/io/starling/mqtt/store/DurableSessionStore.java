@@ -374,7 +374,7 @@ public final class DurableSessionStore implements SessionStore {
         long key = nextKey.getAndIncrement();
         byte[] storedKey = Keys.message(clientId, key);
         byte[] value = Values.message(message, qos);
-        submit(engine -> {
+        submit(storedKey.length + value.length, engine -> {
             // the reservation commits with the message (or before it), so a restart never hands out a stored key
             if (key >= keyLimit) {
                 keyLimit = key + KEY_BLOCK;
@@ -429,7 +429,7 @@ public final class DurableSessionStore implements SessionStore {
     public void putRetained(Message message) {
         byte[] key = Keys.retained(message.topic().value());
         byte[] value = Values.message(message, message.qos());
-        submit(engine -> engine.put(key, value));
+        submit(key.length + value.length, engine -> engine.put(key, value));
     }
 
     @Override
@@ -442,7 +442,7 @@ public final class DurableSessionStore implements SessionStore {
     public void putWill(String clientId, Will will) {
         byte[] key = Keys.will(Objects.requireNonNull(clientId, "clientId"));
         byte[] value = Values.will(will);
-        submit(engine -> engine.put(key, value));
+        submit(key.length + value.length, engine -> engine.put(key, value));
     }
 
     @Override
@@ -453,7 +453,8 @@ public final class DurableSessionStore implements SessionStore {
 
     /**
      * Completes, on the store's writer thread, once every write submitted before the call is committed and fsynced;
-     * already complete when nothing is pending, and at once in periodic mode. Fails once the store is closed or has
+     * already complete when nothing is pending, and at once in periodic mode unless its backlog is past the bound
+     * ({@link StoreWriter}: 65,536 writes or 64 MiB). Fails once the store is closed or has
      * failed. Callbacks must not block: hand them to your own executor.
      */
     @Override
@@ -474,15 +475,27 @@ public final class DurableSessionStore implements SessionStore {
     }
 
     // The writes of the current thread's atomically(...) group, and the barriers asked for inside it.
-    private final ThreadLocal<List<Write>> group = new ThreadLocal<>();
+    private final ThreadLocal<Group> group = new ThreadLocal<>();
     private final ThreadLocal<List<CompletableFuture<Void>>> groupSyncs = new ThreadLocal<>();
 
+    /** The writes of one atomically(...) call and the bytes they hold. */
+    private static final class Group {
+        final List<Write> writes = new ArrayList<>();
+        long bytes;
+    }
+
     private void submit(Write write) {
-        List<Write> writes = group.get();
-        if (writes != null) {
-            writes.add(write);
+        submit(0, write);
+    }
+
+    /** {@code bytes}: what the write holds until committed (periodic mode's back-pressure counts it). */
+    private void submit(long bytes, Write write) {
+        Group open = group.get();
+        if (open != null) {
+            open.writes.add(write);
+            open.bytes += bytes;
         } else {
-            writer.submit(() -> write.apply(engine));
+            writer.submit(() -> write.apply(engine), bytes);
         }
     }
 
@@ -496,7 +509,7 @@ public final class DurableSessionStore implements SessionStore {
             writes.run();
             return;
         }
-        List<Write> collected = new ArrayList<>();
+        Group collected = new Group();
         List<CompletableFuture<Void>> barriers = new ArrayList<>();
         group.set(collected);
         groupSyncs.set(barriers);
@@ -506,8 +519,8 @@ public final class DurableSessionStore implements SessionStore {
             group.remove();
             groupSyncs.remove();
         }
-        if (!collected.isEmpty()) {
-            writer.submit(() -> collected.forEach(write -> write.apply(engine)));
+        if (!collected.writes.isEmpty()) {
+            writer.submit(() -> collected.writes.forEach(write -> write.apply(engine)), collected.bytes);
         }
         if (!barriers.isEmpty()) {
             writer.sync().whenComplete((ok, error) -> barriers.forEach(barrier -> {

@@ -24,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@link #pending} counts writes submitted and not yet committed: zero means nothing a caller wrote is waiting, and
  * {@link #sync()} returns a completed future without touching the queue.
  *
+ * <p>Periodic mode acknowledges at once, so nothing slows publishers to the writer's pace: under sustained load its
+ * queue would grow until the heap fills (measured: GC took both cores). Past {@link #PERIODIC_BACKLOG_WRITES}
+ * pending writes or {@link #PERIODIC_BACKLOG_BYTES} pending bytes, {@link #sync()} therefore waits for the next
+ * commit as in SYNC mode; acknowledgements slow down, and publishers with them, until the backlog drains.
+ *
  * <p>Barrier futures complete on the writer thread: their callbacks must not block (hand the work to your own
  * executor), or every later commit waits for them.
  */
@@ -44,9 +49,21 @@ final class StoreWriter {
     static final int MAX_BATCH = 16_384;
     /** Pending writes at which submitters wake the writer even though nothing waits for them. */
     static final long WAKE_BACKLOG = 8_192;
+    /** Periodic mode: pending writes past which sync() waits for a commit (back-pressure). */
+    static final long PERIODIC_BACKLOG_WRITES = 65_536;
+    /** Periodic mode: pending bytes (keys and values) past which sync() waits for a commit (back-pressure). */
+    static final long PERIODIC_BACKLOG_BYTES = 64L << 20;
     private static final long MAINTENANCE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    /** A write with the bytes it holds until committed. */
+    private record Sized(Runnable write, long bytes) implements Runnable {
+        @Override
+        public void run() {
+            write.run();
+        }
+    }
 
     /** A sync() waiting in the queue; applying it does nothing, the writer completes it after the next commit. */
     private static final class Barrier implements Runnable {
@@ -62,6 +79,9 @@ final class StoreWriter {
     private final long commitDelayNanos;
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final AtomicBoolean backPressure = new AtomicBoolean();
+    private final AtomicLong backPressureEpisodes = new AtomicLong();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     private final AtomicBoolean droppedLogged = new AtomicBoolean();
     private final Thread thread;
@@ -93,12 +113,22 @@ final class StoreWriter {
 
     /** Queues a write; it is applied in submission order. Ignored (logged once) once the store is closed. */
     void submit(Runnable write) {
+        submit(write, 0);
+    }
+
+    /** As {@link #submit(Runnable)}, for a write that holds {@code bytes} until it is committed. */
+    void submit(Runnable write, long bytes) {
         if (closeStarted.get() || failure != null) {
             dropped();
             return;
         }
         long n = pending.incrementAndGet();
-        queue.offer(write);
+        if (bytes > 0) {
+            pendingBytes.addAndGet(bytes);
+            queue.offer(new Sized(write, bytes));
+        } else {
+            queue.offer(write);
+        }
         // the first write after an idle spell starts the commit-delay clock; a backlog is worth a commit anyway
         if (n == 1 || n >= WAKE_BACKLOG) {
             wake();
@@ -108,16 +138,57 @@ final class StoreWriter {
         }
     }
 
-    /** Completes once every write submitted before this call is committed and fsynced (periodic: at once). */
+    /**
+     * Completes once every write submitted before this call is committed and fsynced; in periodic mode at once,
+     * unless the backlog is past its bound.
+     */
     CompletableFuture<Void> sync() {
         CompletableFuture<Void> unavailable = unavailable();
         if (unavailable != null) {
             return unavailable;
         }
-        if (periodic || pending.get() == 0) {
+        long n = pending.get();
+        if (n == 0) {
+            return DONE;
+        }
+        if (periodic && !overBacklog(n)) {
             return DONE;
         }
         return barrier();
+    }
+
+    /** Periodic mode: whether acknowledgements wait for commits now; logs when that starts and when it ends. */
+    private boolean overBacklog(long writes) {
+        long bytes = pendingBytes.get();
+        boolean over = writes > PERIODIC_BACKLOG_WRITES || bytes > PERIODIC_BACKLOG_BYTES;
+        if (over) {
+            if (backPressure.compareAndSet(false, true)) {
+                backPressureEpisodes.incrementAndGet();
+                LOG.info("{}: {} writes ({} bytes) wait for the disk; acknowledgements wait for commits until the "
+                        + "backlog halves (periodic mode's back-pressure)", name, writes, bytes);
+            }
+            return true;
+        }
+        if (backPressure.get()) {
+            // hysteresis: release only at half the bound, so that the state does not flap on every commit
+            if (writes > PERIODIC_BACKLOG_WRITES / 2 || bytes > PERIODIC_BACKLOG_BYTES / 2) {
+                return true;
+            }
+            if (backPressure.compareAndSet(true, false)) {
+                LOG.info("{}: backlog down to {} writes; acknowledgements no longer wait for commits", name, writes);
+            }
+        }
+        return false;
+    }
+
+    /** Times periodic mode started making acknowledgements wait for commits. */
+    long backPressureEpisodes() {
+        return backPressureEpisodes.get();
+    }
+
+    /** Writes submitted and not yet committed. */
+    long pendingWrites() {
+        return pending.get();
     }
 
     /** As {@link #sync()}, in both modes: commits what is pending now. */
@@ -191,6 +262,7 @@ final class StoreWriter {
     private void run() {
         List<Barrier> barriers = new ArrayList<>();
         long uncommitted = 0;
+        long uncommittedBytes = 0;
         long now = System.nanoTime();
         long lastCommit = now;
         long lastMaintenance = now;
@@ -210,6 +282,9 @@ final class StoreWriter {
                     } else {
                         op.run();
                         uncommitted++;
+                        if (op instanceof Sized sized) {
+                            uncommittedBytes += sized.bytes();
+                        }
                     }
                 }
                 now = System.nanoTime();
@@ -221,7 +296,9 @@ final class StoreWriter {
                         wroteSinceMaintenance = true;
                     }
                     pending.addAndGet(-uncommitted);
+                    pendingBytes.addAndGet(-uncommittedBytes);
                     uncommitted = 0;
+                    uncommittedBytes = 0;
                     now = System.nanoTime();
                     lastCommit = now;
                     for (Barrier barrier : barriers) {

@@ -161,6 +161,51 @@ class StoreWriterTest {
     }
 
     @Test
+    @DisplayName("periodic mode: past 65,536 pending writes, sync() waits for the next commit (back-pressure), and "
+            + "acknowledges at once again when the backlog has drained")
+    void periodicBackPressureByCount() throws Exception {
+        start(Durability.periodic(Duration.ofHours(1)), Duration.ofHours(1));
+        engine.holdFirstCommit = new CountDownLatch(1);
+        for (long i = 0; i < StoreWriter.PERIODIC_BACKLOG_WRITES; i++) {
+            write();
+        }
+        assertThat(writer.sync()).as("at the bound").isCompleted();
+
+        write();
+        CompletableFuture<Void> held = writer.sync();
+        assertThat(held).as("past the bound").isNotDone();
+        assertThat(writer.backPressureEpisodes()).isEqualTo(1);
+        assertThat(engine.firstCommitEntered.await(10, TimeUnit.SECONDS)).as("the writer commits the backlog").isTrue();
+        assertThat(held).isNotDone();
+
+        engine.holdFirstCommit.countDown();
+        held.get(10, TimeUnit.SECONDS);
+        assertThat(engine.commits).last().isEqualTo((int) StoreWriter.PERIODIC_BACKLOG_WRITES + 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.pendingWrites() == 0);
+        write();
+        assertThat(writer.sync()).as("drained").isCompleted();
+        assertThat(writer.backPressureEpisodes()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("periodic mode: past 64 MiB of pending bytes, sync() waits for the next commit (back-pressure)")
+    void periodicBackPressureByBytes() throws Exception {
+        start(Durability.periodic(Duration.ofHours(1)), Duration.ofHours(1));
+        engine.holdFirstCommit = new CountDownLatch(1);
+        writer.submit(engine.applied::incrementAndGet, StoreWriter.PERIODIC_BACKLOG_BYTES);
+        assertThat(writer.sync()).as("at the bound").isCompleted();
+
+        writer.submit(engine.applied::incrementAndGet, 1);
+        CompletableFuture<Void> held = writer.sync();
+        assertThat(held).as("one byte past the bound").isNotDone();
+
+        assertThat(engine.firstCommitEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        engine.holdFirstCommit.countDown();
+        held.get(10, TimeUnit.SECONDS);
+        assertThat(engine.commits).last().isEqualTo(2);
+    }
+
+    @Test
     @DisplayName("a failing commit fails the waiting barrier and every later sync(); writes are ignored; close returns")
     void failure() {
         start(Durability.SYNC, Duration.ofHours(1));
