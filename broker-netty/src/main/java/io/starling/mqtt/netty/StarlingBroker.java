@@ -30,6 +30,7 @@ import io.starling.mqtt.engine.BrokerEngine;
 import io.starling.mqtt.spi.SessionStore;
 import io.starling.mqtt.netty.channel.LoopExecutor;
 import io.starling.mqtt.netty.tls.TlsListener;
+import io.starling.mqtt.netty.ws.WebSocketPipeline;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,9 +134,11 @@ public final class StarlingBroker implements MqttBroker {
             List<Bound> opened = new ArrayList<>(listeners.size());
             for (Listener listener : listeners) {
                 TlsListener listenerTls = tls.get(listener.name());
+                WebSocketPipeline webSocket = listener.isWebSocket()
+                        ? new WebSocketPipeline(config, listener.name(), listener.webSocket()) : null;
                 ServerBootstrap forListener = bootstrap.clone()
-                        .childHandler(new MqttChannelInitializer(engine, listener.name(), listenerTls, executors,
-                                connections));
+                        .childHandler(new MqttChannelInitializer(engine, listener.name(), listenerTls, webSocket,
+                                executors, connections));
                 Channel channel;
                 try {
                     channel = forListener.bind(listener.host(), listener.port()).syncUninterruptibly().channel();
@@ -155,10 +158,10 @@ public final class StarlingBroker implements MqttBroker {
             tlsListeners = List.copyOf(tls.values());
             engine.start("starling-" + id);
             for (Bound b : bound) {
-                LOG.info("Starling MQTT broker listening on {} (listener {}, {}, {} transport)", address(b),
+                LOG.info("Starling MQTT broker listening on {} (listener {}, {}{}, {} transport)", address(b),
                         b.listener().name(), b.tls() == null ? "plain" : "TLS " + String.join("/",
                                 b.listener().tls().protocols()) + " via " + b.tls().providerName(),
-                        epoll ? "epoll" : "nio");
+                        b.listener().isWebSocket() ? ", WebSocket " + uri(b) : "", epoll ? "epoll" : "nio");
             }
             return this;
         }
@@ -191,7 +194,10 @@ public final class StarlingBroker implements MqttBroker {
         return address(named(listenerName));
     }
 
-    /** {@code tcp://host:port}, or {@code ssl://host:port} for a TLS listener: the named listener's address. */
+    /**
+     * The named listener's address for a client: {@code tcp://host:port}, {@code ssl://host:port} for TLS,
+     * {@code ws://host:port/path} for WebSocket and {@code wss://host:port/path} for secure WebSocket.
+     */
     public String uri(String listenerName) {
         return uri(named(listenerName));
     }
@@ -257,10 +263,14 @@ public final class StarlingBroker implements MqttBroker {
 
     private static String uri(Bound b) {
         String address = address(b);
-        return (b.tls() == null ? "tcp://" : "ssl://")
+        Listener listener = b.listener();
+        String scheme = listener.isWebSocket() ? (b.tls() == null ? "ws://" : "wss://")
+                : (b.tls() == null ? "tcp://" : "ssl://");
+        return scheme
                 + (address.contains(":") && address.indexOf(':') != address.lastIndexOf(':')
                 ? "[" + address.substring(0, address.lastIndexOf(':')) + "]" + address.substring(address.lastIndexOf(':'))
-                : address);
+                : address)
+                + (listener.isWebSocket() ? listener.webSocket().path() : "");
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.BrokerStats;
 import io.starling.mqtt.netty.codec.BufferSource;
@@ -32,6 +33,13 @@ import org.slf4j.LoggerFactory;
  * single buffer and a single flush, instead of one pipeline pass and one outbound entry per packet.
  */
 public final class NettyClientChannel implements ClientChannel, BufferSource, Runnable {
+    /**
+     * The client's address when the transport learns a better one than the TCP peer's: a WebSocket upgrade from a
+     * trusted reverse proxy names the client in {@code X-Forwarded-For}. Set before the CONNECT is read.
+     */
+    public static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf(NettyClientChannel.class,
+            "clientAddress");
+
     private final Channel channel;
     private final KeepAliveTimer keepAliveTimer;
     private final String remoteAddress;
@@ -117,24 +125,23 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
     }
 
     /**
-     * The context nearest the head, or the one right after the TLS handler: writing there skips the pipeline's
-     * other handlers, which only decode, time out and dispatch inbound traffic, but never the encryption.
+     * The context nearest the head, or the one right after the last handler every outbound byte must pass: the TLS
+     * handler, or the WebSocket framing ({@link TransportFraming}). Writing there skips the pipeline's other
+     * handlers, which only decode, time out and dispatch inbound traffic, but never the encryption or the framing.
+     * Looked up on the first write, after the CONNECT, so after a WebSocket upgrade has reshaped the pipeline.
      */
     private ChannelHandlerContext outbound() {
         ChannelHandlerContext ctx = head;
         if (ctx == null) {
             ChannelPipeline pipeline = channel.pipeline();
             ctx = pipeline.firstContext();
-            if (ctx != null && ctx.handler() instanceof SslHandler) {
-                // A context writes to the handlers before it: the first one after the TLS handler.
-                boolean afterTls = false;
-                for (Map.Entry<String, ChannelHandler> entry : pipeline) {
-                    if (afterTls) {
-                        ctx = pipeline.context(entry.getValue());
-                        break;
-                    }
-                    afterTls = entry.getValue() instanceof SslHandler;
+            // A context writes to the handlers before it: the first one after the last boundary.
+            boolean afterBoundary = false;
+            for (Map.Entry<String, ChannelHandler> entry : pipeline) {
+                if (afterBoundary) {
+                    ctx = pipeline.context(entry.getValue());
                 }
+                afterBoundary = entry.getValue() instanceof SslHandler || entry.getValue() instanceof TransportFraming;
             }
             head = ctx;
         }
@@ -168,9 +175,11 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
         return executor;
     }
 
+    /** The TCP peer as {@code ip:port}, or the client a trusted proxy named ({@link #CLIENT_ADDRESS}). */
     @Override
     public String remoteAddress() {
-        return remoteAddress;
+        String forwarded = channel.attr(CLIENT_ADDRESS).get();
+        return forwarded != null ? forwarded : remoteAddress;
     }
 
     @Override
