@@ -15,11 +15,7 @@ CHECKLIST = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "s
 OUT = ROOT / "docs/conformance.md"
 
 # Rows another issue covers: listed, but not required to have a test yet.
-DEFERRED = {
-    "MQTT-6.0.0-1": "WebSocket transport: issue 8",
-    "MQTT-6.0.0-2": "WebSocket transport: issue 8",
-    "MQTT-6.0.0-4": "WebSocket transport: issue 8",
-}
+DEFERRED = {}
 
 CHOICES = {
     "MQTT-3.1.2-1": "A protocol name other than `MQTT` (or `MQIsdp` for MQTT 3.1) closes the connection without CONNACK.",
@@ -44,7 +40,7 @@ CHOICES = {
     "MQTT-4.7.1-3": "An invalid filter (`+` not alone in its level) closes the connection (no SUBACK 0x80).",
     "MQTT-4.7.2-1": "Clients may not publish to `$SYS` (acknowledged, dropped, counted); other `$` topics work normally; the broker itself may publish to `$SYS` in-process.",
     "MQTT-4.7.3-1": "An empty topic name or filter closes the connection.",
-    "MQTT-6.0.0-4": "(issue 8)",
+    "MQTT-6.0.0-4": "`mqtt` is selected when offered, `mqttv3.1` for MQTT 3.1 clients; an upgrade offering neither is refused with HTTP 400 (the response lists both), before any MQTT byte.",
 }
 
 ID_RE = re.compile(r"\[(MQTT-\d+(?:\.\d+)*-\d+)\]")

@@ -70,6 +70,44 @@ class ListenerSettingsTest {
     }
 
     @Test
+    @DisplayName("WebSocket listeners: factories, defaults (/mqtt, any origin, no proxy) and what settings refuse")
+    void webSocketSettings() {
+        TlsSettings tls = TlsSettings.pem(CHAIN, KEY).build();
+        Listener ws = Listener.webSocket("ws", "127.0.0.1", 8080);
+        assertThat(ws.isWebSocket()).isTrue();
+        assertThat(ws.isTls()).isFalse();
+        assertThat(ws.webSocket()).isEqualTo(WebSocketSettings.defaults());
+        assertThat(ws.webSocket().path()).isEqualTo("/mqtt");
+        Listener wss = Listener.secureWebSocket("wss", "0.0.0.0", 8443, tls);
+        assertThat(wss.isWebSocket()).isTrue();
+        assertThat(wss.isTls()).isTrue();
+        assertThat(Listener.tcp("t", "127.0.0.1", 1883).isWebSocket()).isFalse();
+        assertThat(new Listener("t", "127.0.0.1", 1883, null)).as("the four-argument constructor still works")
+                .isEqualTo(Listener.tcp("t", "127.0.0.1", 1883));
+
+        WebSocketSettings any = WebSocketSettings.defaults();
+        assertThat(any.allowsOrigin("https://anything.example")).isTrue();
+        WebSocketSettings one = any.withAllowedOrigins(List.of("https://App.Example.com/"));
+        assertThat(one.allowedOrigins()).containsExactly("https://app.example.com");
+        assertThat(one.allowsOrigin("https://app.example.com")).isTrue();
+        assertThat(one.allowsOrigin("https://APP.example.com")).isTrue();
+        assertThat(one.allowsOrigin("https://other.example.com")).isFalse();
+        assertThat(one.allowsOrigin(null)).as("no Origin header: not a browser").isTrue();
+
+        assertThatThrownBy(() -> any.withPath("mqtt")).hasMessageContaining("must start with '/'");
+        assertThatThrownBy(() -> any.withPath("/mqtt?x=1")).hasMessageContaining("no query");
+        assertThatThrownBy(() -> any.withAllowedOrigins(List.of("app.example.com")))
+                .hasMessageContaining("scheme://host[:port]");
+        assertThatThrownBy(() -> any.withAllowedOrigins(List.of("https://app.example.com/page")))
+                .hasMessageContaining("scheme://host[:port]");
+        assertThat(any.withTrustedProxies(List.of("10.0.0.1", "::1")).trustedProxies()).hasSize(2);
+        assertThatThrownBy(() -> any.withTrustedProxies(List.of("proxy.example.com")))
+                .hasMessageContaining("IP address literals");
+        assertThatThrownBy(() -> Listener.webSocket("ws", "127.0.0.1", 1, null))
+                .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
     @DisplayName("a listener needs a name, a host and a port in range")
     void listenerValidation() {
         assertThatThrownBy(() -> Listener.tcp(" ", "127.0.0.1", 1)).hasMessageContaining("name must not be blank");

@@ -54,6 +54,12 @@ final class WebSocketUpgradeCheck extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
+        if (!ctx.channel().isActive()) {
+            // The HTTP decoder hands over a half-read request when the connection closes (the CONNECT timeout, or
+            // the client went away): whoever closed it has said why.
+            ReferenceCountUtil.release(request);
+            return;
+        }
         Refusal refusal = check(request);
         if (refusal != null) {
             try {
@@ -96,8 +102,8 @@ final class WebSocketUpgradeCheck extends ChannelInboundHandlerAdapter {
                 || !headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
                 || !headers.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
                 || !headers.contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)) {
-            return new Refusal(HttpResponseStatus.BAD_REQUEST, "not a WebSocket upgrade request ("
-                    + request.method() + " without Upgrade: websocket, Connection: Upgrade and Sec-WebSocket-Key)");
+            return new Refusal(HttpResponseStatus.BAD_REQUEST, "not a WebSocket upgrade request (needs GET with "
+                    + "Upgrade: websocket, Connection: Upgrade and Sec-WebSocket-Key; was " + request.method() + ")");
         }
         // Version 13 sends Origin; the older drafts Netty still speaks sent Sec-WebSocket-Origin.
         String origin = headers.get(HttpHeaderNames.ORIGIN, headers.get(HttpHeaderNames.SEC_WEBSOCKET_ORIGIN));

@@ -47,7 +47,7 @@ class WebSocketConformanceIT {
         return client;
     }
 
-    // ---- [MQTT-6.0.0-1] ----
+    // ---- binary frames only ----
 
     @Test
     @DisplayName("[MQTT-6.0.0-1] every frame the server sends is binary (opcode 0x2): CONNACK, SUBACK, PUBLISH, PUBACK, PINGRESP")
@@ -89,7 +89,7 @@ class WebSocketConformanceIT {
         broker.rawConnected("after-text", true).assertNothingDelivered();
     }
 
-    // ---- [MQTT-6.0.0-2] ----
+    // ---- frame boundaries carry no meaning ----
 
     @ParameterizedTest(name = "as {0}")
     @ValueSource(strings = {"three messages", "one fragmented message"})
@@ -188,7 +188,7 @@ class WebSocketConformanceIT {
         assertThat(subscriber.serverOpcodes()).containsOnly(BINARY);
     }
 
-    // ---- [MQTT-6.0.0-4] ----
+    // ---- the mqtt subprotocol ----
 
     @ParameterizedTest(name = "offered: {0}")
     @ValueSource(strings = {"mqtt", "chat, mqtt", "mqtt, mqttv3.1"})

@@ -167,9 +167,15 @@ public final class RawWebSocketClient implements AutoCloseable {
     }
 
     private Response readResponse() throws IOException {
-        String statusLine = readLine();
+        String statusLine;
+        try {
+            statusLine = readLine();
+        } catch (SocketException reset) {
+            statusLine = null;
+        }
         if (statusLine == null) {
-            return fail("connection closed before an HTTP response");
+            // Closed before answering (a connection over the broker's limit): status 0, for the test to assert.
+            return new Response(0, Map.of(), "");
         }
         String[] parts = statusLine.split(" ", 3);
         int status = Integer.parseInt(parts[1]);
@@ -314,7 +320,7 @@ public final class RawWebSocketClient implements AutoCloseable {
                 return packet;
             }
             Frame frame = readFrame();
-            assertThat(frame.opcode()).as("opcode of a frame carrying MQTT bytes [MQTT-6.0.0-1]")
+            assertThat(frame.opcode()).as("opcode of a frame carrying MQTT bytes (binary, or a continuation of binary)")
                     .isIn(BINARY, CONTINUATION);
             byte[] joined = new byte[pending.length + frame.payload().length];
             System.arraycopy(pending, 0, joined, 0, pending.length);
