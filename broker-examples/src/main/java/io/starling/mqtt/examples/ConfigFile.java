@@ -76,6 +76,13 @@ final class ConfigFile {
             "tls_truststore_password", "tls_client_auth", "tls_identity", "tls_protocols", "tls_ciphers",
             "tls_provider");
 
+    /**
+     * The WebSocket listeners' keys: they set {@link WebSocketOptions}; the listeners are added once the host is
+     * final. {@code wss_port} takes its certificate from the {@code tls_*} keys.
+     */
+    static final Set<String> WS_KEYS = Set.of("ws_host", "ws_port", "wss_port", "ws_path", "ws_allowed_origins",
+            "ws_trusted_proxies");
+
     /** The session store's keys: they set {@link StoreSettings}, not the broker's configuration. */
     private static final Map<String, BiConsumer<StoreSettings, String>> STORE_KEYS = Map.of(
             "data_dir", (st, v) -> st.directory = Path.of(v),
@@ -98,6 +105,7 @@ final class ConfigFile {
     static List<String> knownKeys() {
         java.util.TreeSet<String> all = new java.util.TreeSet<>(KEYS.keySet());
         all.addAll(TLS_KEYS);
+        all.addAll(WS_KEYS);
         all.addAll(STORE_KEYS.keySet());
         return List.copyOf(all);
     }
@@ -107,8 +115,21 @@ final class ConfigFile {
         apply(file, builder, new StoreSettings());
     }
 
-    /** As {@link #apply(Path, BrokerConfig.Builder)}, with the session store's keys going to {@code store}. */
+    /**
+     * As {@link #apply(Path, BrokerConfig.Builder)}, with the session store's keys going to {@code store}; the
+     * WebSocket listeners are added on the file's host.
+     */
     static void apply(Path file, BrokerConfig.Builder builder, StoreSettings store) {
+        WebSocketOptions web = new WebSocketOptions();
+        apply(file, builder, store, web);
+        web.addListeners(builder, builder.build().host());
+    }
+
+    /**
+     * As {@link #apply(Path, BrokerConfig.Builder, StoreSettings)}, with the WebSocket keys going to {@code web} for
+     * the caller to add once the host is final.
+     */
+    static void apply(Path file, BrokerConfig.Builder builder, StoreSettings store, WebSocketOptions web) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -117,6 +138,7 @@ final class ConfigFile {
         }
         Set<String> seen = new HashSet<>();
         Map<String, String[]> tls = new java.util.HashMap<>();
+        Map<String, String[]> ws = new java.util.HashMap<>();
         List<String[]> settings = new java.util.ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -130,7 +152,8 @@ final class ConfigFile {
             }
             String key = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
-            if (!KEYS.containsKey(key) && !TLS_KEYS.contains(key) && !STORE_KEYS.containsKey(key)) {
+            if (!KEYS.containsKey(key) && !TLS_KEYS.contains(key) && !WS_KEYS.contains(key)
+                    && !STORE_KEYS.containsKey(key)) {
                 throw new LaunchException(where + ": unknown key '" + key + "' (known: " + String.join(", ", knownKeys()) + ")");
             }
             if (!seen.add(key)) {
@@ -138,6 +161,8 @@ final class ConfigFile {
             }
             if (TLS_KEYS.contains(key)) {
                 tls.put(key, new String[] {value, where});
+            } else if (WS_KEYS.contains(key)) {
+                ws.put(key, new String[] {value, where});
             } else if (STORE_KEYS.containsKey(key)) {
                 try {
                     STORE_KEYS.get(key).accept(store, value);
@@ -150,11 +175,13 @@ final class ConfigFile {
         }
         // The TLS listener first: the checks after each line below then see every listener the file asks for
         // (a file may switch the plain listener off and leave only TLS).
+        TlsSettings tlsSettings = null;
         if (!tls.isEmpty()) {
             String host = settings.stream().filter(e -> e[0].equals("host")).map(e -> e[1]).findFirst()
                     .orElse(builder.build().host());
-            applyTls(file, tls, host, builder);
+            tlsSettings = applyTls(file, tls, ws.containsKey("wss_port"), host, builder);
         }
+        applyWebSocket(file, ws, tlsSettings, web);
         for (String[] setting : settings) {
             try {
                 KEYS.get(setting[0]).accept(builder, setting[1]);
@@ -166,12 +193,15 @@ final class ConfigFile {
         }
     }
 
-    private static void applyTls(Path file, Map<String, String[]> keys, String defaultHost, BrokerConfig.Builder builder) {
-        if (!keys.containsKey("tls_port")) {
+    /** Adds the TLS listener if {@code tls_port} is set; returns the settings (for {@code wss_port} too). */
+    private static TlsSettings applyTls(Path file, Map<String, String[]> keys, boolean secureWebSocket,
+                                        String defaultHost, BrokerConfig.Builder builder) {
+        if (!keys.containsKey("tls_port") && !secureWebSocket) {
             throw new LaunchException(file + ": TLS settings (" + String.join(", ", keys.keySet().stream().sorted()
-                    .toList()) + ") need tls_port");
+                    .toList()) + ") need tls_port or wss_port");
         }
-        String current = "tls_port";
+        String current = keys.containsKey("tls_port") ? "tls_port" : keys.keySet().stream().sorted().findFirst()
+                .orElseThrow();
         try {
             TlsSettings.Builder tls = TlsSettings.builder();
             int port = 0;
@@ -199,13 +229,53 @@ final class ConfigFile {
                     default -> throw new IllegalStateException(current);
                 }
             }
-            current = "tls_port";
+            current = keys.containsKey("tls_port") ? "tls_port" : current;
             TlsSettings settings = tls.build();
-            builder.listener(Listener.tls("tls", host != null ? host : defaultHost, port, settings));
+            if (keys.containsKey("tls_port")) {
+                builder.listener(Listener.tls("tls", host != null ? host : defaultHost, port, settings));
+            }
+            return settings;
         } catch (IllegalArgumentException e) {
             String where = keys.containsKey(current) ? keys.get(current)[1] : file.toString();
             throw new LaunchException(where + ": bad TLS settings ('" + current + "'): " + e.getMessage());
         }
+    }
+
+    private static void applyWebSocket(Path file, Map<String, String[]> keys, TlsSettings tls, WebSocketOptions web) {
+        if (!keys.isEmpty() && !keys.containsKey("ws_port") && !keys.containsKey("wss_port")) {
+            throw new LaunchException(file + ": WebSocket settings (" + String.join(", ", keys.keySet().stream()
+                    .sorted().toList()) + ") need ws_port or wss_port");
+        }
+        if (keys.containsKey("wss_port") && tls == null) {
+            throw new LaunchException(keys.get("wss_port")[1] + ": wss_port needs a certificate: tls_certfile and "
+                    + "tls_keyfile, or tls_keystore");
+        }
+        web.tls = tls;
+        for (var entry : new java.util.TreeMap<>(keys).entrySet()) {
+            String v = entry.getValue()[0];
+            try {
+                switch (entry.getKey()) {
+                    case "ws_host" -> web.host = v;
+                    case "ws_port" -> web.port = port(v);
+                    case "wss_port" -> web.securePort = port(v);
+                    case "ws_path" -> web.settings = web.settings.withPath(v);
+                    case "ws_allowed_origins" -> web.settings = web.settings.withAllowedOrigins(list(v));
+                    case "ws_trusted_proxies" -> web.settings = web.settings.withTrustedProxies(list(v));
+                    default -> throw new IllegalStateException(entry.getKey());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new LaunchException(entry.getValue()[1] + ": bad value for '" + entry.getKey() + "': "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    private static int port(String v) {
+        int port = integer(v);
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        return port;
     }
 
     private static List<String> list(String v) {

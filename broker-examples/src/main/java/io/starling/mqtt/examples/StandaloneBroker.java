@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The standalone broker: {@code java -jar starling-broker.jar [--host ADDR] [--port N] [--config FILE]
- * [--data-dir DIR | --in-memory]}. Keeps sessions, retained messages and wills in {@code ./data} unless told
+ * The standalone broker: {@code java -jar starling-broker.jar [--host ADDR] [--port N] [--ws-port N]
+ * [--config FILE] [--data-dir DIR | --in-memory]}. Keeps sessions, retained messages and wills in {@code ./data} unless told
  * otherwise; prints one line with the bound address once it accepts connections; stops cleanly on SIGTERM or Ctrl-C.
  */
 public final class StandaloneBroker {
-    static final String USAGE = "usage: java -jar starling-broker.jar [--host ADDR] [--port N] [--config FILE] "
-            + "[--data-dir DIR | --in-memory]";
+    static final String USAGE = "usage: java -jar starling-broker.jar [--host ADDR] [--port N] [--ws-port N] "
+            + "[--config FILE] [--data-dir DIR | --in-memory]";
 
     /** What the command line and the configuration file ask for. */
     record Launch(BrokerConfig config, StoreSettings store) {
@@ -69,6 +69,11 @@ public final class StandaloneBroker {
         Reload.onSighup(broker);
         PrintStream out = System.out;
         out.println("Starling MQTT broker listening on " + broker.boundAddress());
+        for (var listener : broker.config().listeners()) {
+            if (listener.isWebSocket()) {
+                out.println("MQTT over WebSocket on " + broker.uri(listener.name()));
+            }
+        }
         out.flush();
         try {
             stopped.await();
@@ -88,6 +93,7 @@ public final class StandaloneBroker {
         StoreSettings store = new StoreSettings();
         String host = null;
         String port = null;
+        String wsPort = null;
         String config = null;
         String dataDir = null;
         boolean inMemory = false;
@@ -100,8 +106,8 @@ public final class StandaloneBroker {
                 inMemory = true;
                 continue;
             }
-            if (!option.equals("--host") && !option.equals("--port") && !option.equals("--config")
-                    && !option.equals("--data-dir")) {
+            if (!option.equals("--host") && !option.equals("--port") && !option.equals("--ws-port")
+                    && !option.equals("--config") && !option.equals("--data-dir")) {
                 throw new LaunchException("unknown option '" + option + "'; " + USAGE);
             }
             if (i + 1 >= args.length) {
@@ -111,6 +117,7 @@ public final class StandaloneBroker {
             switch (option) {
                 case "--host" -> host = value;
                 case "--port" -> port = value;
+                case "--ws-port" -> wsPort = value;
                 case "--data-dir" -> dataDir = value;
                 default -> config = value;
             }
@@ -118,8 +125,9 @@ public final class StandaloneBroker {
         if (inMemory && dataDir != null) {
             throw new LaunchException("--data-dir and --in-memory exclude each other; " + USAGE);
         }
+        WebSocketOptions web = new WebSocketOptions();
         if (config != null) {
-            ConfigFile.apply(Path.of(config), builder, store);
+            ConfigFile.apply(Path.of(config), builder, store, web);
         }
         if (dataDir != null) {
             store.directory = Path.of(dataDir);
@@ -138,6 +146,15 @@ public final class StandaloneBroker {
                 throw new LaunchException("--port needs a number, got '" + port + "'");
             }
         }
+        if (wsPort != null) {
+            try {
+                web.port = Integer.parseInt(wsPort);
+            } catch (NumberFormatException e) {
+                throw new LaunchException("--ws-port needs a number, got '" + wsPort + "'");
+            }
+        }
+        // After --host: a WebSocket listener binds where the TCP one does unless ws_host says otherwise.
+        web.addListeners(builder, builder.build().host());
         return new Launch(builder.build(), store);
     }
 }

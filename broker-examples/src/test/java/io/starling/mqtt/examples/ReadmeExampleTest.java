@@ -105,7 +105,7 @@ class ReadmeExampleTest {
         String readme = String.join("\n", readme());
         String options = StandaloneBroker.USAGE.substring(StandaloneBroker.USAGE.indexOf("starling-broker.jar ")
                 + "starling-broker.jar ".length());
-        assertThat(options).isEqualTo("[--host ADDR] [--port N] [--config FILE] [--data-dir DIR | --in-memory]");
+        assertThat(options).isEqualTo("[--host ADDR] [--port N] [--ws-port N] [--config FILE] [--data-dir DIR | --in-memory]");
         assertThat(readme).contains("java -jar broker-examples/target/starling-broker.jar " + options);
         assertThat(readme).contains("`Starling MQTT broker listening on HOST:PORT`");
     }

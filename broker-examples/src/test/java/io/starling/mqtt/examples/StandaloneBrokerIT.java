@@ -331,6 +331,26 @@ class StandaloneBrokerIT {
     }
 
     @Test
+    @DisplayName("--ws-port 0: a second stdout line names ws://127.0.0.1:PORT/mqtt, where Paho's WebSocket transport is served")
+    void webSocketPort() throws Exception {
+        Launched broker = new Launched("--port", "0", "--ws-port", "0", "--in-memory");
+        int port = broker.awaitListening();
+        await().atMost(STARTUP).until(() -> broker.stdout().lines().count() == 2);
+        List<String> lines = broker.stdout().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("Starling MQTT broker listening on 127.0.0.1:" + port);
+        Matcher ws = Pattern.compile("MQTT over WebSocket on ws://127\\.0\\.0\\.1:(\\d+)/mqtt").matcher(lines.get(1));
+        assertThat(ws.matches()).as(broker.describe()).isTrue();
+        try (MqttClient web = new MqttClient("ws://127.0.0.1:" + ws.group(1) + "/mqtt", "launcher-ws",
+                new MemoryPersistence())) {
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setConnectionTimeout(5);
+            web.connect(options);
+            assertThat(web.isConnected()).isTrue();
+            web.disconnect();
+        }
+    }
+
+    @Test
     @DisplayName("a valid config file (port = 0, max_inflight_messages = 10, comments, blank lines) starts the broker")
     void validConfigFileStarts() throws Exception {
         Path config = file("ok.conf", """

@@ -283,13 +283,77 @@ class StandaloneBrokerTest {
 
         Path noPort = file("tls_certfile = a.pem\ntls_keyfile = b.pem\n");
         assertThatThrownBy(() -> parse("--config", noPort.toString())).isInstanceOf(LaunchException.class)
-                .hasMessage(noPort + ": TLS settings (tls_certfile, tls_keyfile) need tls_port");
+                .hasMessage(noPort + ": TLS settings (tls_certfile, tls_keyfile) need tls_port or wss_port");
         assertBad("tls_port = 8883\ntls_certfile = a.pem\ntls_keyfile = b.pem\ntls_protocols = TLSv1.1", 4,
                 "bad TLS settings ('tls_protocols'): TLS protocols must be a non-empty subset of [TLSv1.3, TLSv1.2]");
         assertBad("tls_port = 8883\ntls_certfile = a.pem\ntls_keyfile = b.pem\ntls_identity = common_name", 1,
                 "bad TLS settings ('tls_port'): a certificate identity (COMMON_NAME) needs clientAuth REQUIRE");
         assertBad("tls_port = 8883\ntls_certfile = a.pem", 1,
                 "bad TLS settings ('tls_port'): TLS with PEM files needs both the certificate chain and the private key");
+    }
+
+    @Test
+    @DisplayName("--ws-port adds a WebSocket listener named ws on /mqtt, on --host's address; a bad number is refused")
+    void wsPortOption() {
+        BrokerConfig c = parse("--host", "0.0.0.0", "--ws-port", "8080");
+        assertThat(c.listeners()).extracting(io.starling.mqtt.api.Listener::name).containsExactly("default", "ws");
+        io.starling.mqtt.api.Listener ws = c.listeners().get(1);
+        assertThat(ws.host()).isEqualTo("0.0.0.0");
+        assertThat(ws.port()).isEqualTo(8080);
+        assertThat(ws.isTls()).isFalse();
+        assertThat(ws.webSocket()).isEqualTo(io.starling.mqtt.api.WebSocketSettings.defaults());
+        assertThat(parse().listeners()).extracting(io.starling.mqtt.api.Listener::name).containsExactly("default");
+        assertThatThrownBy(() -> parse("--ws-port", "web")).isInstanceOf(LaunchException.class)
+                .hasMessage("--ws-port needs a number, got 'web'");
+        assertThatThrownBy(() -> parse("--ws-port", "70000")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("port must be 0..65535");
+    }
+
+    @Test
+    @DisplayName("ws_* keys: ws and wss listeners (wss with the tls_* certificate), path, origins, trusted proxies; --ws-port and --host override the file")
+    void webSocketKeys() throws IOException {
+        Path conf = file("""
+                host = 0.0.0.0
+                ws_port = 8080
+                wss_port = 8443
+                ws_path = /broker
+                ws_allowed_origins = https://app.example.com, https://admin.example.com
+                ws_trusted_proxies = 10.0.0.5
+                tls_certfile = /etc/starling/chain.pem
+                tls_keyfile = /etc/starling/key.pem
+                """);
+        BrokerConfig c = parse("--config", conf.toString());
+        assertThat(c.listeners()).extracting(io.starling.mqtt.api.Listener::name)
+                .as("tls_* keys without tls_port: no plain TLS listener").containsExactly("default", "ws", "wss");
+        io.starling.mqtt.api.Listener ws = c.listeners().get(1);
+        io.starling.mqtt.api.Listener wss = c.listeners().get(2);
+        assertThat(ws.host()).isEqualTo("0.0.0.0");
+        assertThat(ws.port()).isEqualTo(8080);
+        assertThat(ws.isTls()).isFalse();
+        assertThat(wss.port()).isEqualTo(8443);
+        assertThat(wss.tls().certificateChain()).isEqualTo(Path.of("/etc/starling/chain.pem"));
+        for (io.starling.mqtt.api.Listener l : List.of(ws, wss)) {
+            assertThat(l.webSocket().path()).isEqualTo("/broker");
+            assertThat(l.webSocket().allowedOrigins())
+                    .containsExactly("https://app.example.com", "https://admin.example.com");
+            assertThat(l.webSocket().trustedProxies()).containsExactly("10.0.0.5");
+        }
+        BrokerConfig overridden = parse("--config", conf.toString(), "--ws-port", "9090", "--host", "127.0.0.1");
+        assertThat(overridden.listeners().get(1).port()).isEqualTo(9090);
+        assertThat(overridden.listeners().get(1).host()).isEqualTo("127.0.0.1");
+        assertThat(parse("--config", file("ws_port = 8080\nws_host = ::1\n").toString()).listeners().get(1).host())
+                .isEqualTo("::1");
+
+        Path noPort = file("ws_path = /x\n");
+        assertThatThrownBy(() -> parse("--config", noPort.toString())).isInstanceOf(LaunchException.class)
+                .hasMessage(noPort + ": WebSocket settings (ws_path) need ws_port or wss_port");
+        assertBad("ws_port = 8080\nwss_port = 8443", 2, "wss_port needs a certificate: tls_certfile and tls_keyfile, or tls_keystore");
+        assertBad("ws_port = 8080\nws_path = broker", 2, "bad value for 'ws_path': WebSocket path must start with '/'");
+        assertBad("ws_port = 8080\nws_allowed_origins = app.example.com", 2,
+                "bad value for 'ws_allowed_origins': an allowed origin is scheme://host[:port]");
+        assertBad("ws_port = 8080\nws_trusted_proxies = proxy.local", 2,
+                "bad value for 'ws_trusted_proxies': trusted proxies must be IP address literals");
+        assertBad("ws_port = 80800", 1, "bad value for 'ws_port': port must be 0..65535");
     }
 
     @Test
