@@ -10,11 +10,15 @@
 #          broker-benchmarks/target/perf/smoke/
 #   flood  the flood scenario alone in quick mode against all brokers but the relay (about 30 s each); writes
 #          broker-benchmarks/target/perf/flood/performance.md, leaving docs/performance.md alone
+#   ws     p2p-qos1 over TCP and p2p-qos1-ws over WebSocket in quick mode, Starling only (the one target here with
+#          a WebSocket listener); writes broker-benchmarks/target/perf/ws/performance.md, leaving docs/performance.md
+#          alone
 #
 # Environment: STARLING_JAR (default broker-examples/target/starling-broker.jar, built when missing),
 # BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"), SKIP_BUILD=1 to reuse target/benchmarks.jar,
 # BENCHMARKS_JAR to use a benchmarks.jar built elsewhere (no build), MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1
-# p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all but flood).
+# p2p-qos1-ws p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all
+# but flood).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,7 +34,8 @@ mode="${1:-}"
 case "$mode" in
   quick|full|smoke) shift ;;
   flood) shift; set -- flood "$@" ;;
-  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  ws) shift; set -- p2p-qos1 p2p-qos1-ws "$@" ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 mvn_cmd="${MVN:-mvn}"
@@ -42,6 +47,7 @@ mkdir -p "$work"
 targets="starling,hivemq,moquette,mosquitto,ceiling"
 [ "$mode" = smoke ] && targets="starling,mosquitto"
 [ "$mode" = flood ] && targets="starling,hivemq,moquette,mosquitto"
+[ "$mode" = ws ] && targets="starling"
 args=()
 while [ $# -gt 0 ]; do
   if [ "$1" = "--targets" ] && [ $# -ge 2 ]; then targets="$2"; shift 2; else args+=("$1"); shift; fi
@@ -96,6 +102,9 @@ if [ "$mode" = smoke ]; then
 elif [ "$mode" = flood ]; then
   runner_mode=quick
   report=(--report "$work/flood/performance.md" --charts "$work/flood/charts" --work "$work/flood")
+elif [ "$mode" = ws ]; then
+  runner_mode=quick
+  report=(--report "$work/ws/performance.md" --charts "$work/ws/charts" --work "$work/ws")
 else
   report=(--report "$root/docs/performance.md" --charts "$root/docs/performance")
 fi

@@ -20,7 +20,7 @@ record Layout(List<ClientSpec> subscribers, List<ClientSpec> publishers) {
         List<ClientSpec> subs = new ArrayList<>();
         List<ClientSpec> pubs = new ArrayList<>();
         switch (scenario) {
-            case P2P_QOS0, P2P_QOS1, P2P_QOS2, LATENCY -> {
+            case P2P_QOS0, P2P_QOS1, P2P_QOS1_WS, P2P_QOS2, LATENCY -> {
                 int pairs = p.i(scenario == Scenario.LATENCY ? "latency.pairs" : "p2p.pairs");
                 double rate = scenario == Scenario.LATENCY ? p.d("latency.rate") / pairs : 0;
                 for (int i = 0; i < pairs; i++) {

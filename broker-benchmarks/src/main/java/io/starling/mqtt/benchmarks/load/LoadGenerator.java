@@ -25,9 +25,13 @@ public final class LoadGenerator {
 
     private final String host;
     private final int port;
+    /** A target's WebSocket listener is on the port after its MQTT port (runner convention, Target). */
+    public static final int WS_PORT_OFFSET = 1;
     private final Params params;
     private final BrokerProbe probe;
     private RunContext current;
+    /** Whether clients speak MQTT over WebSocket, to the listener one port above {@link #port}. */
+    private boolean webSocket;
 
     public LoadGenerator(String host, int port, Params params, BrokerProbe probe) {
         this.host = host;
@@ -37,6 +41,7 @@ public final class LoadGenerator {
     }
 
     public ScenarioResult run(Scenario scenario) throws InterruptedException {
+        webSocket = scenario.overWebSocket();
         EventLoopGroup group = Transport.group(params.i("threads"), "loadgen");
         List<Channel> channels = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
@@ -222,12 +227,16 @@ public final class LoadGenerator {
         Bootstrap b = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                if (webSocket) {
+                    ch.pipeline().addLast(new WebSocketClientFraming(host, port + WS_PORT_OFFSET, "/mqtt"));
+                }
                 ch.pipeline().addLast(client);
             }
         });
+        int target = webSocket ? port + WS_PORT_OFFSET : port;
         ChannelFuture f = sourcePrefix == null
-                ? b.connect(host, port)
-                : b.connect(new InetSocketAddress(host, port),
+                ? b.connect(host, target)
+                : b.connect(new InetSocketAddress(host, target),
                         new InetSocketAddress(sourcePrefix + (1 + slot % sources), 0));
         channels.add(f.channel());
         f.addListener(done -> {

@@ -7,6 +7,7 @@ import java.util.List;
 public enum Scenario {
     P2P_QOS0("p2p-qos0", 0, "p2p QoS 0: %s publisher→subscriber pairs on distinct topics, as fast as the broker takes them"),
     P2P_QOS1("p2p-qos1", 1, "p2p QoS 1: %s pairs, inflight window %s per publisher"),
+    P2P_QOS1_WS("p2p-qos1-ws", 1, "p2p QoS 1 over WebSocket (ws://, masked binary frames): %s pairs, inflight window %s per publisher"),
     P2P_QOS2("p2p-qos2", 2, "p2p QoS 2: %s pairs, inflight window %s per publisher"),
     FANOUT_QOS0("fanout-qos0", 0, "fan-out QoS 0: 1 publisher, %s subscribers on one topic"),
     FANOUT_QOS1("fanout-qos1", 1, "fan-out QoS 1: 1 publisher (window %s), %s subscribers on one topic"),
@@ -59,13 +60,18 @@ public enum Scenario {
      * broker: it has no packet size limit or connect timeout to show).
      */
     public boolean exactTopicsOnly() {
-        return this != WILDCARD && this != FANIN_QOS1 && this != FLOOD;
+        return this != WILDCARD && this != FANIN_QOS1 && this != FLOOD && !overWebSocket();
+    }
+
+    /** Runs over the broker's WebSocket listener ({@code ws://127.0.0.1:PORT+1/mqtt}) instead of TCP. */
+    public boolean overWebSocket() {
+        return this == P2P_QOS1_WS;
     }
 
     public String describe(Params p) {
         return switch (this) {
             case P2P_QOS0 -> description.formatted(p.get("p2p.pairs"));
-            case P2P_QOS1, P2P_QOS2 -> description.formatted(p.get("p2p.pairs"), p.get("window"));
+            case P2P_QOS1, P2P_QOS1_WS, P2P_QOS2 -> description.formatted(p.get("p2p.pairs"), p.get("window"));
             case FANOUT_QOS0 -> description.formatted(p.get("fanout.subscribers"));
             case FANOUT_QOS1 -> description.formatted(p.get("window"), p.get("fanout.subscribers"));
             case FANIN_QOS1 -> description.formatted(p.get("fanin.publishers"), p.get("fanin.rate"));

@@ -59,7 +59,8 @@ public final class Runner {
         Map<Target, Double> startSeconds = new LinkedHashMap<>();
         for (Scenario scenario : o.scenarios()) {
             for (Target target : targets) {
-                if (target == Target.CEILING && !scenario.exactTopicsOnly()) {
+                if (target == Target.CEILING && !scenario.exactTopicsOnly()
+                        || scenario.overWebSocket() && !target.webSocket()) {
                     continue;
                 }
                 long s0 = System.nanoTime();

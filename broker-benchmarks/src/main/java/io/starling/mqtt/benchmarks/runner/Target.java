@@ -1,5 +1,6 @@
 package io.starling.mqtt.benchmarks.runner;
 
+import io.starling.mqtt.benchmarks.load.LoadGenerator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,8 @@ enum Target {
                         "max_inflight_messages = " + INFLIGHT,
                         "max_queued_messages = " + QUEUE,
                         "queue_overflow_policy = drop_newest",
+                        // For the *-ws scenarios; idle in the others.
+                        "ws_port = " + (port + LoadGenerator.WS_PORT_OFFSET),
                         // Tuning experiments: STARLING_EXTRA_CONFIG="io_threads = 1;native_transport = false".
                         String.join("\n", System.getenv().getOrDefault("STARLING_EXTRA_CONFIG", "").split(";")), ""));
                 cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
@@ -125,6 +128,15 @@ enum Target {
                     "--host", "127.0.0.1", "--port", Integer.toString(port)));
         }
         return cmd;
+    }
+
+    /**
+     * Whether the target serves MQTT over WebSocket next to TCP (on the port after its MQTT port). Debian's
+     * Mosquitto 2.0.11 is built without websockets ("Unable to start any listening sockets" for
+     * {@code protocol websockets}); the peers' launchers start TCP only.
+     */
+    boolean webSocket() {
+        return this == STARLING;
     }
 
     /** Whether the runner has what it needs to start this target; the reason when not. */
