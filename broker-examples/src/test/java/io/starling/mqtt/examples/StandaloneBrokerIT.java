@@ -370,8 +370,10 @@ class StandaloneBrokerIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            --bogus              |                | unknown option '--bogus'; usage: java -jar starling-broker.jar [--host ADDR] [--port N] [--config FILE]
+            --bogus              |                | unknown option '--bogus'; usage: java -jar starling-broker.jar [--host ADDR] [--port N] [--ws-port N] [--config FILE]
             --port               |                | --port needs a value; usage:
+            --ws-port            | web            | --ws-port needs a number, got 'web'
+            --ws-port            | 70000          | listener ws: port must be 0..65535, was 70000
             --port               | abc            | --port needs a number, got 'abc'
             --port               | 70000          | port must be 0..65535, was 70000
             """)
