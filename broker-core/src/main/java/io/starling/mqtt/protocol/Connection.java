@@ -178,6 +178,13 @@ public final class Connection implements SessionOwner {
         refuse(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION, reason);
     }
 
+    /** The transport can take writes again after it could not: what waited for room (retained streams) resumes. */
+    public void onWritable() {
+        if (state == State.CONNECTED && session != null) {
+            session.onWritable();
+        }
+    }
+
     /** The transport closed (peer, keep-alive, error or us). Publishes the will unless DISCONNECT came. */
     public void onClosed() {
         if (counted) {
