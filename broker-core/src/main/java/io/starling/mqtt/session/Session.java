@@ -185,8 +185,9 @@ public final class Session implements Subscriber {
         scheduleRetained();
     }
 
-    /** The connection can take writes again (Netty's writability); a paused retained stream resumes. */
+    /** The connection can take writes again (Netty's writability): queued messages and retained streams go on. */
     public void onWritable() {
+        drainQueue();
         scheduleRetained();
     }
 
@@ -236,7 +237,8 @@ public final class Session implements Subscriber {
         if (channel != null) {
             if (qos == QoS.AT_MOST_ONCE) {
                 sendQos0(message);
-            } else if (queuedCount() == 0 && inflightCount() < context.config().maxInflight()) {
+            } else if (queuedCount() == 0 && inflightCount() < context.config().maxInflight()
+                    && channel.isWritable()) {
                 sendNew(message, qos, key);
             } else {
                 offer(new QueuedMessage(message, qos, key));
@@ -335,6 +337,7 @@ public final class Session implements Subscriber {
                 && (queue.isEmpty() || queuedBytes + size <= context.config().maxQueuedBytes())) {
             queue.add(queued);
             queuedBytes += size;
+            context.stats().onQueued(1, size);
             return;
         }
         QueueOverflowPolicy policy = context.config().queueOverflowPolicy();
@@ -360,6 +363,7 @@ public final class Session implements Subscriber {
                 if (context.config().maxQueuedMessages() > 0) {
                     queue.add(queued);
                     queuedBytes += size;
+                    context.stats().onQueued(1, size);
                 } else {
                     forget(queued.key());
                 }
@@ -376,7 +380,9 @@ public final class Session implements Subscriber {
 
     private QueuedMessage poll() {
         QueuedMessage head = queue.poll();
-        queuedBytes -= head.message().payload().length;
+        int size = head.message().payload().length;
+        queuedBytes -= size;
+        context.stats().onQueued(-1, -size);
         return head;
     }
 
@@ -399,9 +405,13 @@ public final class Session implements Subscriber {
         context.interceptors().notify(i -> i.onDrop(clientId, message, reason));
     }
 
-    /** Fills the inflight window from the queue; on the owner executor while attached. */
+    /**
+     * Fills the inflight window from the queue while the connection can take writes; on the owner executor while
+     * attached. A client that does not read keeps its messages here, bounded by the queue limits and policy, not in
+     * the connection's write buffer.
+     */
     private void drainQueue() {
-        while (channel != null && queuedCount() > 0) {
+        while (channel != null && queuedCount() > 0 && channel.isWritable()) {
             QueuedMessage next = queue.peek();
             if (next.qos() == QoS.AT_MOST_ONCE) {
                 poll();
@@ -548,6 +558,7 @@ public final class Session implements Subscriber {
                 }
                 queue.add(new QueuedMessage(m.message(), m.qos(), m.key()));
                 queuedBytes += m.message().payload().length;
+                context.stats().onQueued(1, m.message().payload().length);
             }
         }
         if (!stored.inboundQos2().isEmpty()) {
@@ -642,6 +653,9 @@ public final class Session implements Subscriber {
         }
         subscriptions = Map.of();
         inflight = null;
+        if (queue != null) {
+            context.stats().onQueued(-queue.size(), -queuedBytes);
+        }
         queue = null;
         retained = null;
         queuedBytes = 0;

@@ -114,7 +114,7 @@ class RetainedStreamTest {
         loop.execute(() -> {
             f.sinceDrain.set(0);
             f.channel.writable = true;
-            c.onWritable();
+            c.onWritabilityChanged(true);
         });
     }
 

@@ -64,8 +64,8 @@ public final class MqttInboundHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (connection != null && ctx.channel().isWritable()) {
-            connection.onWritable();
+        if (connection != null) {
+            connection.onWritabilityChanged(ctx.channel().isWritable());
         }
         super.channelWritabilityChanged(ctx);
     }
