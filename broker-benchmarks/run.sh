@@ -17,8 +17,9 @@
 # Environment: STARLING_JAR (default broker-examples/target/starling-broker.jar, built when missing),
 # BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"), SKIP_BUILD=1 to reuse target/benchmarks.jar,
 # BENCHMARKS_JAR to use a benchmarks.jar built elsewhere (no build), MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1
-# p2p-qos1-ws p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all
-# but flood).
+# p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all but flood),
+# and by name only p2p-qos1-persistent latency-persistent p2p-qos1-ws. More targets: starling-durable starling-periodic
+# hivemq-persistent mosquitto-persistent.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +36,7 @@ case "$mode" in
   quick|full|smoke) shift ;;
   flood) shift; set -- flood "$@" ;;
   ws) shift; set -- p2p-qos1 p2p-qos1-ws "$@" ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 mvn_cmd="${MVN:-mvn}"
@@ -53,11 +54,12 @@ while [ $# -gt 0 ]; do
   if [ "$1" = "--targets" ] && [ $# -ge 2 ]; then targets="$2"; shift 2; else args+=("$1"); shift; fi
 done
 has() { [[ ",$targets," == *",$1,"* ]]; }
+has_any() { local t; for t in "$@"; do has "$t" && return 0; done; return 1; }
 
 # 1. Build the benchmarks jar, and the Starling jar when it is not there.
 starling_jar="${STARLING_JAR:-broker-examples/target/starling-broker.jar}"
 modules="broker-benchmarks"
-if has starling && [ ! -f "$starling_jar" ]; then
+if has_any starling starling-durable starling-periodic && [ ! -f "$starling_jar" ]; then
   if [ -n "${STARLING_JAR:-}" ]; then echo "run.sh: STARLING_JAR=$STARLING_JAR does not exist" >&2; exit 1; fi
   modules="broker-benchmarks,broker-examples"
 fi
@@ -89,9 +91,9 @@ peer_classpath() {
   echo "$dir/classes:$(cat "$dir/classpath.txt")"
 }
 peer_args=()
-if has hivemq; then cp_h="$(peer_classpath hivemq HiveMqMain)" && peer_args+=(--hivemq-cp "$cp_h") || true; fi
+if has_any hivemq hivemq-persistent; then cp_h="$(peer_classpath hivemq HiveMqMain)" && peer_args+=(--hivemq-cp "$cp_h") || true; fi
 if has moquette; then cp_m="$(peer_classpath moquette MoquetteMain)" && peer_args+=(--moquette-cp "$cp_m") || true; fi
-if has mosquitto && [ ! -x /usr/sbin/mosquitto ]; then
+if has_any mosquitto mosquitto-persistent && [ ! -x /usr/sbin/mosquitto ]; then
   echo "run.sh: /usr/sbin/mosquitto not found (Debian: apt-get install mosquitto); it will be reported as not run" >&2
 fi
 

@@ -6,10 +6,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts HiveMQ CE embedded for the load runner: {@code HiveMqMain PORT WORKDIR INFLIGHT QUEUE}. Loopback TCP
- * listener, in-memory persistence, no usage statistics, a bounded queue per client (discard new messages when
- * full, HiveMQ's default strategy), the outbound inflight window set to INFLIGHT, logging at WARN. Compiled by
- * broker-benchmarks/run.sh against the class path of peers/hivemq/pom.xml; not part of the reactor.
+ * Starts HiveMQ CE embedded for the load runner: {@code HiveMqMain PORT WORKDIR INFLIGHT QUEUE [in-memory|file]}.
+ * Loopback TCP listener, in-memory persistence (or file persistence in WORKDIR/data), no usage statistics, a
+ * bounded queue per client (discard new messages when full, HiveMQ's default strategy), the outbound inflight window
+ * set to INFLIGHT, logging at WARN. Compiled by broker-benchmarks/run.sh against the class path of
+ * peers/hivemq/pom.xml; not part of the reactor.
  */
 public final class HiveMqMain {
     public static void main(String[] args) throws Exception {
@@ -17,6 +18,7 @@ public final class HiveMqMain {
         Path work = Path.of(args[1]);
         int inflight = Integer.parseInt(args[2]);
         long queue = Long.parseLong(args[3]);
+        String persistence = args.length > 4 ? args[4] : "in-memory";
         Path conf = Files.createDirectories(work.resolve("conf"));
         Path data = Files.createDirectories(work.resolve("data"));
         Path extensions = Files.createDirectories(work.resolve("extensions"));
@@ -36,13 +38,13 @@ public final class HiveMqMain {
                         </queued-messages>
                     </mqtt>
                     <persistence>
-                        <mode>in-memory</mode>
+                        <mode>%s</mode>
                     </persistence>
                     <anonymous-usage-statistics>
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, queue));
+                """.formatted(port, queue, persistence));
         Files.writeString(conf.resolve("logback.xml"), """
                 <configuration scan="false">
                     <appender name="CONSOLE" class="ch.qos.logback.core.ConsoleAppender">

@@ -44,6 +44,7 @@ public final class BrokerConfig {
     private final long maxQueuedBytes;
     private final int authFailureThreshold;
     private final Duration authFailureDelay;
+    private final FlowControl flowControl;
 
     private BrokerConfig(Builder b) {
         this.host = b.host;
@@ -75,6 +76,7 @@ public final class BrokerConfig {
         this.maxQueuedBytes = b.maxQueuedBytes;
         this.authFailureThreshold = b.authFailureThreshold;
         this.authFailureDelay = b.authFailureDelay;
+        this.flowControl = b.flowControl;
     }
 
     public static Builder builder() {
@@ -116,6 +118,7 @@ public final class BrokerConfig {
         b.maxQueuedBytes = maxQueuedBytes;
         b.authFailureThreshold = authFailureThreshold;
         b.authFailureDelay = authFailureDelay;
+        b.flowControl = flowControl;
         return b;
     }
 
@@ -279,6 +282,11 @@ public final class BrokerConfig {
         return authFailureDelay;
     }
 
+    /** Rate limits, overload protection and write buffers (docs/flow-control.md). */
+    public FlowControl flowControl() {
+        return flowControl;
+    }
+
     @Override
     public String toString() {
         return "BrokerConfig[host=" + host + ", port=" + port + ", maxPacketSize=" + maxPacketSize
@@ -291,7 +299,8 @@ public final class BrokerConfig {
                 + ", allowAnonymous=" + allowAnonymous + ", maxConnections=" + maxConnections
                 + ", maxTopicLength=" + maxTopicLength + ", maxTopicLevels=" + maxTopicLevels
                 + ", maxSubscriptionsPerClient=" + maxSubscriptionsPerClient + ", maxQueuedBytes=" + maxQueuedBytes
-                + ", authFailureThreshold=" + authFailureThreshold + ", authFailureDelay=" + authFailureDelay + "]";
+                + ", authFailureThreshold=" + authFailureThreshold + ", authFailureDelay=" + authFailureDelay
+                + ", flowControl=" + flowControl + "]";
     }
 
     /** Collects settings; {@link #build()} checks them together. */
@@ -328,6 +337,7 @@ public final class BrokerConfig {
         private int authFailureThreshold = 5;
         private Duration authFailureDelay = Duration.ofSeconds(1);
         private Boolean allowAnonymous;
+        private FlowControl flowControl = FlowControl.DEFAULTS;
 
         private Builder() {}
 
@@ -478,6 +488,17 @@ public final class BrokerConfig {
         public Builder authFailureDelay(Duration value) {
             this.authFailureDelay = Objects.requireNonNull(value, "authFailureDelay");
             return this;
+        }
+
+        /** Rate limits, overload protection and write buffers (docs/flow-control.md). */
+        public Builder flowControl(FlowControl value) {
+            this.flowControl = Objects.requireNonNull(value, "flowControl");
+            return this;
+        }
+
+        /** Changes one part of the flow settings, keeping the rest (for configuration files). */
+        public Builder updateFlowControl(java.util.function.UnaryOperator<FlowControl> change) {
+            return flowControl(change.apply(flowControl));
         }
 
         public BrokerConfig build() {

@@ -31,6 +31,12 @@ public final class BrokerStats {
     private final LongAdder loginsDelayed = new LongAdder();
     private final LongAdder connectTimeouts = new LongAdder();
     private final LongAdder tlsHandshakeFailures = new LongAdder();
+    private final LongAdder rateLimitPauses = new LongAdder();
+    private final LongAdder writabilityPauses = new LongAdder();
+    private final LongAdder throttleStarts = new LongAdder();
+    private final LongAdder overloadEpisodes = new LongAdder();
+    private final LongAdder queuedBytes = new LongAdder();
+    private final LongAdder queuedMessages = new LongAdder();
 
     public long connectionsAccepted() {
         return connectionsAccepted.sum();
@@ -237,5 +243,59 @@ public final class BrokerStats {
 
     public void onTlsHandshakeFailure() {
         tlsHandshakeFailures.increment();
+    }
+
+    // ---- flow control (docs/flow-control.md) ----
+
+    /** Times a connection's reads were paused because it went past a rate limit (static or adaptive). */
+    public long rateLimitPauses() {
+        return rateLimitPauses.sum();
+    }
+
+    public void onRateLimitPause() {
+        rateLimitPauses.increment();
+    }
+
+    /** Times a connection's reads were paused because the client did not read what the broker wrote. */
+    public long writabilityPauses() {
+        return writabilityPauses.sum();
+    }
+
+    public void onWritabilityPause() {
+        writabilityPauses.increment();
+    }
+
+    /** Times the overload controller started throttling a publisher. */
+    public long throttleStarts() {
+        return throttleStarts.sum();
+    }
+
+    public void onThrottleStart() {
+        throttleStarts.increment();
+    }
+
+    /** Times the broker went into overload (pressure 1 or more). */
+    public long overloadEpisodes() {
+        return overloadEpisodes.sum();
+    }
+
+    public void onOverloadEpisode() {
+        overloadEpisodes.increment();
+    }
+
+    /** Payload bytes queued for all sessions (waiting to be sent), now. */
+    public long queuedBytes() {
+        return queuedBytes.sum();
+    }
+
+    /** Messages queued for all sessions (waiting to be sent), now. */
+    public long queuedMessages() {
+        return queuedMessages.sum();
+    }
+
+    /** A session's queue changed by {@code messages} messages of {@code bytes} payload bytes (negative: removed). */
+    public void onQueued(int messages, long bytes) {
+        queuedMessages.add(messages);
+        queuedBytes.add(bytes);
     }
 }

@@ -4,12 +4,15 @@ import io.starling.mqtt.api.Message;
 import io.starling.mqtt.spi.RetainedStore;
 import io.starling.mqtt.topic.TopicFilter;
 import io.starling.mqtt.topic.TopicName;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * Retained messages in a concurrent map. A filter without wildcards is one look-up; a wildcard filter scans all
- * retained topics, which is fine for thousands of topics and is what a durable, indexed store replaces.
+ * Retained messages in a concurrent map. A filter without wildcards is one look-up; a wildcard filter walks all
+ * retained topics. Subscriptions walk with {@link #scan}, a bounded step per task, so even a million topics never
+ * hold an event loop; an index by topic level would make narrow wildcard filters cheaper, and is not needed yet.
  */
 public final class InMemoryRetainedStore implements RetainedStore {
     private final ConcurrentHashMap<TopicName, Message> messages = new ConcurrentHashMap<>();
@@ -38,6 +41,16 @@ public final class InMemoryRetainedStore implements RetainedStore {
                 action.accept(m);
             }
         }
+    }
+
+    /** Lazy: walks the map's weakly consistent iterator, a bounded number of topics per step. */
+    @Override
+    public Scan scan(TopicFilter filter) {
+        if (!filter.hasWildcard()) {
+            Message m = messages.get(TopicName.of(filter.value()));
+            return RetainedStore.scanOf(m == null ? Collections.emptyIterator() : List.of(m).iterator(), filter, false);
+        }
+        return RetainedStore.scanOf(messages.values().iterator(), filter, true);
     }
 
     @Override

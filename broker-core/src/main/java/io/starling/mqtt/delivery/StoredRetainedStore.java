@@ -45,6 +45,11 @@ public final class StoredRetainedStore implements RetainedStore {
     }
 
     @Override
+    public Scan scan(TopicFilter filter) {
+        return memory.scan(filter);
+    }
+
+    @Override
     public int size() {
         return memory.size();
     }

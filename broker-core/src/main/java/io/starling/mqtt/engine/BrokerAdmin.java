@@ -1,5 +1,8 @@
 package io.starling.mqtt.engine;
 
+import io.starling.mqtt.flow.ClientFlowSnapshot;
+import io.starling.mqtt.flow.FlowController;
+import io.starling.mqtt.flow.OverloadSnapshot;
 import io.starling.mqtt.session.Session;
 import io.starling.mqtt.session.SessionRegistry;
 import io.starling.mqtt.session.SessionSnapshot;
@@ -27,10 +30,27 @@ public final class BrokerAdmin {
 
     private final SessionRegistry registry;
     private final RetainedStore retained;
+    private final FlowController flow;
 
-    BrokerAdmin(SessionRegistry registry, RetainedStore retained) {
+    BrokerAdmin(SessionRegistry registry, RetainedStore retained, FlowController flow) {
         this.registry = registry;
         this.retained = retained;
+        this.flow = flow;
+    }
+
+    /**
+     * Every connected client's inbound rate and throttle state, as the flow controller measured them at its last
+     * tick (every 100 ms while flow control is on; rates read 0 when it is off), heaviest publisher first.
+     */
+    public List<ClientFlowSnapshot> flow() {
+        List<ClientFlowSnapshot> clients = new ArrayList<>(flow.clients());
+        clients.sort(Comparator.comparingDouble(ClientFlowSnapshot::messagesPerSecond).reversed());
+        return clients;
+    }
+
+    /** The broker's load signals, its pressure and how many publishers the overload controller holds back. */
+    public OverloadSnapshot overload() {
+        return flow.overload();
     }
 
     /** Every session, online and offline, sorted by client id. */

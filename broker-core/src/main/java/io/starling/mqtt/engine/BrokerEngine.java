@@ -7,6 +7,7 @@ import io.starling.mqtt.api.InProcessSubscription;
 import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.MessageListener;
 import io.starling.mqtt.api.QoS;
+import io.starling.mqtt.flow.FlowController;
 import io.starling.mqtt.delivery.InMemoryRetainedStore;
 import io.starling.mqtt.delivery.StoredRetainedStore;
 import io.starling.mqtt.spi.SessionStore;
@@ -50,6 +51,7 @@ public final class BrokerEngine implements AutoCloseable {
     private final InterceptorChain interceptors;
     private final SysTopicsPublisher sysTopics;
     private final DelayedTasks delayedTasks;
+    private final FlowController flow;
 
     public BrokerEngine(BrokerConfig config) {
         this(config, SessionStore.NONE);
@@ -71,11 +73,12 @@ public final class BrokerEngine implements AutoCloseable {
         // The longest login delay stays below the CONNECT timeout, so a slowed client still gets its answer.
         Duration fourFifths = config.connectTimeout().multipliedBy(4).dividedBy(5);
         Duration maxDelay = fourFifths.compareTo(Duration.ofSeconds(30)) < 0 ? fourFifths : Duration.ofSeconds(30);
+        this.flow = new FlowController(config.flowControl(), stats);
         this.protocolContext = new ProtocolContext(config, stats, registry, router, retained, interceptors,
                 new ListenerPolicies(config), new OpenConnections(config.maxConnections()),
                 new AuthFailureThrottle(config.authFailureThreshold(), config.authFailureDelay(), maxDelay,
-                        System::nanoTime), delayedTasks);
-        this.admin = new BrokerAdmin(registry, retained);
+                        System::nanoTime), delayedTasks, flow);
+        this.admin = new BrokerAdmin(registry, retained, flow);
         this.sysTopics = new SysTopicsPublisher(config.sysInterval(), stats, registry, index::size, retained, router);
         // One thread keeps in-process deliveries in publish order and off the event loops.
         this.listenerExecutor = Executors.newSingleThreadExecutor(r -> {
@@ -135,6 +138,7 @@ public final class BrokerEngine implements AutoCloseable {
     public void start(String name) {
         warnAboutClosedListeners();
         sysTopics.start(name + "-sys");
+        flow.start(name + "-flow");
     }
 
     /** The safe default refuses everyone on such a listener: say so once, loudly, rather than let it surprise. */
@@ -195,6 +199,11 @@ public final class BrokerEngine implements AutoCloseable {
         return config;
     }
 
+    /** Rate limits and the overload controller; the transport gives it its load signals. */
+    public FlowController flow() {
+        return flow;
+    }
+
     public BrokerStats stats() {
         return stats;
     }
@@ -214,6 +223,7 @@ public final class BrokerEngine implements AutoCloseable {
     @Override
     public void close() {
         sysTopics.close();
+        flow.close();
         delayedTasks.close();
         interceptors.close();
         if (offlineExecutor != null) {

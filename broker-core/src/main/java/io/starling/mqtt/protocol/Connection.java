@@ -1,6 +1,7 @@
 package io.starling.mqtt.protocol;
 
 import io.starling.mqtt.api.ClientInfo;
+import io.starling.mqtt.flow.InboundFlow;
 import io.starling.mqtt.packet.ConnAck;
 import io.starling.mqtt.packet.Connect;
 import io.starling.mqtt.packet.ConnectReturnCode;
@@ -48,8 +49,19 @@ public final class Connection implements SessionOwner {
     private Will will;
     private int keepAliveSeconds;
     private Session session;
-    private boolean readingPaused;
+    // Why reads are paused: any of the PAUSED_* bits; reads resume when none is left.
+    private int pausedFor;
     private boolean held;
+    // Inbound pacing; null until the connection is accepted.
+    private InboundFlow flow;
+    // When a rate limit lets reading resume (System.nanoTime), and whether the resume task is scheduled.
+    private long resumeAtNanos;
+    private boolean resumeScheduled;
+
+    private static final int PAUSED_CONNECTING = 1;
+    private static final int PAUSED_HELD = 2;
+    private static final int PAUSED_RATE = 4;
+    private static final int PAUSED_NOT_WRITABLE = 8;
 
     // Whether this connection holds one of the maxConnections slots, given back when it closes.
     private boolean counted;
@@ -91,8 +103,7 @@ public final class Connection implements SessionOwner {
                         // Still waiting (an authenticator answering later, or a session hand-over): stop reading
                         // so that what the client pipelines stays bounded. The usual synchronous path never
                         // pauses, which saves two epoll_ctl calls per connection.
-                        channel.pauseReading();
-                        readingPaused = true;
+                        pauseReads(PAUSED_CONNECTING);
                     }
                 }
                 // Pipelined packets wait until CONNACK is sent [MQTT-3.2.0-1]; reads are paused meanwhile.
@@ -103,8 +114,9 @@ public final class Connection implements SessionOwner {
                     pending.add(packet);
                 }
                 case CONNECTED -> {
-                    if (held) {
-                        // An interceptor is still deciding about an earlier PUBLISH: keep the order.
+                    if (holding()) {
+                        // An interceptor is still deciding about an earlier PUBLISH, or a rate limit paused the
+                        // connection: the rest of what was already read waits, in order.
                         if (pending == null) {
                             pending = new ArrayList<>(4);
                         }
@@ -130,6 +142,7 @@ public final class Connection implements SessionOwner {
     private void dispatch(MqttPacket packet) {
         if (packet instanceof Publish publish) {
             InboundPublishHandler.onPublish(this, session, context, publish);
+            pace(publish);
         } else if (packet instanceof PubAck ack) {
             session.onPubAck(ack.packetId());
         } else if (packet instanceof PubRec rec) {
@@ -178,11 +191,94 @@ public final class Connection implements SessionOwner {
         refuse(ConnectReturnCode.UNACCEPTABLE_PROTOCOL_VERSION, reason);
     }
 
+    /**
+     * The transport's writability changed. Not writable: the client is not reading what the broker writes, so its
+     * own packets are not read either (their answers would pile up in memory). Writable again: reading resumes,
+     * and deliveries that waited for room (queued QoS 1/2 messages, retained streams) go on.
+     */
+    public void onWritabilityChanged(boolean writable) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        if (writable) {
+            resumeReads(PAUSED_NOT_WRITABLE);
+            session.onWritable();
+        } else if ((pausedFor & PAUSED_NOT_WRITABLE) == 0) {
+            context.stats().onWritabilityPause();
+            pauseReads(PAUSED_NOT_WRITABLE);
+        }
+    }
+
+    /** Applies the inbound rate limits after a PUBLISH: past them, reads pause until the client is back within. */
+    private void pace(Publish publish) {
+        if (flow == null) {
+            return;
+        }
+        // Topic and payload bytes plus four for the headers: close enough for a bytes-per-second limit.
+        long wait = flow.onPublish(publish.topic().value().length() + publish.payload().length + 4);
+        if (wait <= 0) {
+            return;
+        }
+        resumeAtNanos = Math.max(resumeAtNanos, System.nanoTime() + wait);
+        if ((pausedFor & PAUSED_RATE) == 0) {
+            context.stats().onRateLimitPause();
+            pauseReads(PAUSED_RATE);
+        }
+        if (!resumeScheduled) {
+            resumeScheduled = true;
+            channel.schedule(this::resumeAfterRateLimit, wait);
+        }
+    }
+
+    private void resumeAfterRateLimit() {
+        resumeScheduled = false;
+        if (state != State.CONNECTED) {
+            return;
+        }
+        long left = resumeAtNanos - System.nanoTime();
+        if (left > 0) {
+            resumeScheduled = true;
+            channel.schedule(this::resumeAfterRateLimit, left);
+            return;
+        }
+        // The packets of the read batch that came after the pause go first; one of them may pause it again.
+        pausedFor &= ~PAUSED_RATE;
+        runPending();
+        if (state == State.CONNECTED && pausedFor == 0) {
+            channel.resumeReading();
+        }
+    }
+
+    private void pauseReads(int reason) {
+        if (pausedFor == 0) {
+            channel.pauseReading();
+        }
+        pausedFor |= reason;
+    }
+
+    private void resumeReads(int reason) {
+        if ((pausedFor & reason) == 0) {
+            return;
+        }
+        pausedFor &= ~reason;
+        if (pausedFor == 0) {
+            channel.resumeReading();
+        }
+    }
+
+    /** This connection's inbound flow (rates, throttle), or null before it is accepted. */
+    public InboundFlow flow() {
+        return flow;
+    }
+
     /** The transport closed (peer, keep-alive, error or us). Publishes the will unless DISCONNECT came. */
     public void onClosed() {
         if (counted) {
             counted = false;
             context.openConnections().close();
+        }
+        if (flow != null) {
+            context.flow().close(flow);
         }
         if (state == State.CONNECTED) {
             LOG.info("client {} from {} connection lost", client.clientId(), channel.remoteAddress());
@@ -246,6 +342,7 @@ public final class Connection implements SessionOwner {
         LOG.info("client {} connected from {} (clean session {}, keep alive {} s, session present {})",
                 client.clientId(), channel.remoteAddress(), readySession.cleanSession(), keepAliveSeconds,
                 sessionPresent);
+        flow = context.flow().open(client.clientId(), channel.listenerName(), channel.remoteAddress());
         readySession.attach(this, channel);
         if (will != null && context.registry().store() != SessionStore.NONE) {
             context.registry().store().putWill(client.clientId(), will);
@@ -263,10 +360,7 @@ public final class Connection implements SessionOwner {
                 }
             }
         }
-        if (readingPaused) {
-            readingPaused = false;
-            channel.resumeReading();
-        }
+        resumeReads(PAUSED_CONNECTING);
     }
 
     // ---- SessionOwner: called on this connection's executor by the session ----
@@ -349,21 +443,26 @@ public final class Connection implements SessionOwner {
     /** Holds the following packets (and reading) until {@link #release()}: an interceptor answers later. */
     void hold() {
         held = true;
-        if (!readingPaused) {
-            readingPaused = true;
-            channel.pauseReading();
-        }
+        pauseReads(PAUSED_HELD);
     }
 
     /** The decision came: run the packets that waited, in order, until done or held again. */
     void release() {
         held = false;
-        while (!held && state == State.CONNECTED && pending != null && !pending.isEmpty()) {
-            onPacket(pending.remove(0));
+        runPending();
+        if (!held && state == State.CONNECTED) {
+            resumeReads(PAUSED_HELD);
         }
-        if (!held && readingPaused && state == State.CONNECTED) {
-            readingPaused = false;
-            channel.resumeReading();
+    }
+
+    /** Whether packets already read must wait: an interceptor decides, or a rate limit paused the connection. */
+    private boolean holding() {
+        return held || (pausedFor & PAUSED_RATE) != 0;
+    }
+
+    private void runPending() {
+        while (!holding() && state == State.CONNECTED && pending != null && !pending.isEmpty()) {
+            onPacket(pending.remove(0));
         }
     }
 

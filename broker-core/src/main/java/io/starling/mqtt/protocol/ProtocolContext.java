@@ -2,6 +2,7 @@ package io.starling.mqtt.protocol;
 
 import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.BrokerStats;
+import io.starling.mqtt.flow.FlowController;
 import io.starling.mqtt.delivery.Router;
 import io.starling.mqtt.session.InterceptorChain;
 import io.starling.mqtt.session.SessionRegistry;
@@ -11,4 +12,4 @@ import io.starling.mqtt.spi.RetainedStore;
 public record ProtocolContext(BrokerConfig config, BrokerStats stats, SessionRegistry registry, Router router,
                               RetainedStore retained, InterceptorChain interceptors, ListenerPolicies listeners,
                               OpenConnections openConnections, AuthFailureThrottle authThrottle,
-                              DelayedTasks delayedTasks) {}
+                              DelayedTasks delayedTasks, FlowController flow) {}

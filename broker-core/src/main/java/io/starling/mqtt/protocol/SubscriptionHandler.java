@@ -1,7 +1,6 @@
 package io.starling.mqtt.protocol;
 
 import io.starling.mqtt.api.ClientInfo;
-import io.starling.mqtt.api.Message;
 import io.starling.mqtt.api.QoS;
 import io.starling.mqtt.packet.SubAck;
 import io.starling.mqtt.packet.Subscribe;
@@ -64,13 +63,7 @@ final class SubscriptionHandler {
         connection.acknowledge(new SubAck(subscribe.packetId(), codes), () -> {
             granted.forEach((filter, qos) -> context.interceptors().notify(i -> i.onSubscribe(client, filter, qos)));
             // Sent with RETAIN 1 [MQTT-3.3.1-8], also again for a replaced subscription [MQTT-3.8.4-3].
-            granted.forEach((filter, qos) -> {
-                List<Message> matches = new ArrayList<>();
-                context.retained().forEachMatching(filter, matches::add);
-                if (!matches.isEmpty()) {
-                    session.enqueueRetained(matches, qos);
-                }
-            });
+            granted.forEach((filter, qos) -> session.streamRetained(filter, qos, context.retained().scan(filter)));
         });
     }
 

@@ -9,6 +9,7 @@ import io.starling.mqtt.packet.MqttPacket;
 import io.starling.mqtt.packet.PubRel;
 import io.starling.mqtt.packet.Publish;
 import io.starling.mqtt.spi.ClientChannel;
+import io.starling.mqtt.spi.RetainedStore;
 import io.starling.mqtt.spi.SessionStore;
 import io.starling.mqtt.topic.TopicFilter;
 import java.util.ArrayDeque;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -52,6 +52,9 @@ public final class Session implements Subscriber {
     private ArrayDeque<QueuedMessage> queue;
     // True while retained messages of a new subscription are enqueued: they bypass the queue limits.
     private boolean retainedBurst;
+    // Retained messages still owed for new subscriptions, streamed as the client takes them; usually null.
+    private RetainedStreams retained;
+    private boolean retainedStepScheduled;
     // Packets waiting for the store before they may be written (QoS 2 of stored messages), in order; usually null.
     private final StoreOrderedActions pendingWrites = new StoreOrderedActions();
     // Payload bytes in the queue, bounded by maxQueuedBytes.
@@ -156,33 +159,67 @@ public final class Session implements Subscriber {
         enqueue(message, qos, key);
     }
 
-    /** Retained messages enqueued per event-loop task: a subscription matching many does not hold the loop. */
+    /** Retained messages sent per event-loop task, and the queue length at which the stream waits for acks. */
     static final int RETAINED_BATCH = 256;
+    /** Retained topics examined per event-loop task, so that a narrow wildcard over many topics never holds it. */
+    static final int RETAINED_EXAMINED = 4_096;
 
     /**
-     * The retained messages a new subscription matched [MQTT-3.3.1-6], at the lower of their and the granted QoS,
-     * in batches of {@value #RETAINED_BATCH} per task. They do not count against the queue limits: the retained
-     * store already holds them (the queue only references them), and a client subscribing to {@code #} must not lose
-     * its session because many topics have a retained message. On the owner executor.
+     * Streams the retained messages {@code filter} matches [MQTT-3.3.1-6], at the lower of their and the granted
+     * QoS: a step of at most {@value #RETAINED_EXAMINED} topics and {@value #RETAINED_BATCH} messages per task, and
+     * only while the client has room (the connection writable and the queue shorter than {@value #RETAINED_BATCH});
+     * acknowledgements, writability and a new connection resume it. So QoS 0 retained messages are not dropped for
+     * a full socket, and the session never references more than a batch of them. They bypass the queue limits: a
+     * client subscribing to {@code #} must not lose its session because many topics have a retained message. What
+     * is not yet streamed is not stored: after a broker restart the client gets it by subscribing again. On the
+     * owner executor.
      */
-    public void enqueueRetained(List<Message> messages, QoS granted) {
-        enqueueRetained(messages, 0, granted);
+    public void streamRetained(TopicFilter filter, QoS granted, RetainedStore.Scan scan) {
+        if (ended) {
+            return;
+        }
+        if (retained == null) {
+            retained = new RetainedStreams();
+        }
+        retained.start(filter, granted, scan);
+        scheduleRetained();
     }
 
-    private void enqueueRetained(List<Message> messages, int from, QoS granted) {
-        int to = Math.min(messages.size(), from + RETAINED_BATCH);
+    /** The connection can take writes again (Netty's writability): queued messages and retained streams go on. */
+    public void onWritable() {
+        drainQueue();
+        scheduleRetained();
+    }
+
+    private boolean roomForRetained() {
+        return channel != null && !ended && channel.isWritable() && queuedCount() < RETAINED_BATCH;
+    }
+
+    private void scheduleRetained() {
+        if (retained != null && !retainedStepScheduled && !retained.isEmpty() && roomForRetained()) {
+            retainedStepScheduled = true;
+            // Through the back of the loop's own queue: a mailbox runs up to 256 tasks per turn, so a step that
+            // re-entered it directly would run 256 times before the loop's I/O and other connections got a turn.
+            mailbox.executor().execute(() -> mailbox.submit(this::stepRetained));
+        }
+    }
+
+    private void stepRetained() {
+        retainedStepScheduled = false;
+        if (retained == null || !roomForRetained()) {
+            return;
+        }
+        int[] sent = {0};
         retainedBurst = true;
         try {
-            for (int i = from; i < to; i++) {
-                Message m = messages.get(i);
-                enqueue(m, QoS.min(m.qos(), granted));
-            }
+            retained.step(RETAINED_EXAMINED, (m, qos) -> {
+                enqueue(m, qos);
+                return ++sent[0] < RETAINED_BATCH && roomForRetained();
+            });
         } finally {
             retainedBurst = false;
         }
-        if (to < messages.size()) {
-            mailbox.submit(() -> enqueueRetained(messages, to, granted));
-        }
+        scheduleRetained();
     }
 
     private void enqueue(Message message, QoS qos, long key) {
@@ -200,7 +237,8 @@ public final class Session implements Subscriber {
         if (channel != null) {
             if (qos == QoS.AT_MOST_ONCE) {
                 sendQos0(message);
-            } else if (queuedCount() == 0 && inflightCount() < context.config().maxInflight()) {
+            } else if (queuedCount() == 0 && inflightCount() < context.config().maxInflight()
+                    && channel.isWritable()) {
                 sendNew(message, qos, key);
             } else {
                 offer(new QueuedMessage(message, qos, key));
@@ -299,6 +337,7 @@ public final class Session implements Subscriber {
                 && (queue.isEmpty() || queuedBytes + size <= context.config().maxQueuedBytes())) {
             queue.add(queued);
             queuedBytes += size;
+            context.stats().onQueued(1, size);
             return;
         }
         QueueOverflowPolicy policy = context.config().queueOverflowPolicy();
@@ -324,6 +363,7 @@ public final class Session implements Subscriber {
                 if (context.config().maxQueuedMessages() > 0) {
                     queue.add(queued);
                     queuedBytes += size;
+                    context.stats().onQueued(1, size);
                 } else {
                     forget(queued.key());
                 }
@@ -340,7 +380,9 @@ public final class Session implements Subscriber {
 
     private QueuedMessage poll() {
         QueuedMessage head = queue.poll();
-        queuedBytes -= head.message().payload().length;
+        int size = head.message().payload().length;
+        queuedBytes -= size;
+        context.stats().onQueued(-1, -size);
         return head;
     }
 
@@ -363,9 +405,13 @@ public final class Session implements Subscriber {
         context.interceptors().notify(i -> i.onDrop(clientId, message, reason));
     }
 
-    /** Fills the inflight window from the queue; on the owner executor while attached. */
+    /**
+     * Fills the inflight window from the queue while the connection can take writes; on the owner executor while
+     * attached. A client that does not read keeps its messages here, bounded by the queue limits and policy, not in
+     * the connection's write buffer.
+     */
     private void drainQueue() {
-        while (channel != null && queuedCount() > 0) {
+        while (channel != null && queuedCount() > 0 && channel.isWritable()) {
             QueuedMessage next = queue.peek();
             if (next.qos() == QoS.AT_MOST_ONCE) {
                 poll();
@@ -389,6 +435,7 @@ public final class Session implements Subscriber {
             inflight.remove(packetId);
             forget(entry.key());
             drainQueue();
+            scheduleRetained();
         } else {
             LOG.debug("client {}: PUBACK for unknown packet id {}", clientId, packetId);
         }
@@ -423,6 +470,7 @@ public final class Session implements Subscriber {
             inflight.remove(packetId);
             forget(entry.key());
             drainQueue();
+            scheduleRetained();
         } else {
             LOG.debug("client {}: PUBCOMP for unknown packet id {}", clientId, packetId);
         }
@@ -472,6 +520,9 @@ public final class Session implements Subscriber {
             return false;
         }
         context.index().remove(filter, this);
+        if (retained != null) {
+            retained.stop(filter);
+        }
         if (durable) {
             context.store().removeSubscription(clientId, filter);
         }
@@ -507,6 +558,7 @@ public final class Session implements Subscriber {
                 }
                 queue.add(new QueuedMessage(m.message(), m.qos(), m.key()));
                 queuedBytes += m.message().payload().length;
+                context.stats().onQueued(1, m.message().payload().length);
             }
         }
         if (!stored.inboundQos2().isEmpty()) {
@@ -528,6 +580,7 @@ public final class Session implements Subscriber {
             resendInflight();
         }
         drainQueue();
+        scheduleRetained();
     }
 
     private void resendInflight() {
@@ -600,7 +653,11 @@ public final class Session implements Subscriber {
         }
         subscriptions = Map.of();
         inflight = null;
+        if (queue != null) {
+            context.stats().onQueued(-queue.size(), -queuedBytes);
+        }
         queue = null;
+        retained = null;
         queuedBytes = 0;
         inboundQos2 = Set.of();
         if (durable) {

@@ -46,4 +46,15 @@ public interface ClientChannel {
     default java.util.List<java.security.cert.X509Certificate> peerCertificates() {
         return java.util.List.of();
     }
+
+    /**
+     * Runs {@code task} on {@link #executor()} after {@code delayNanos} (a rate-limited connection's resume). The
+     * default hands it over from one shared timer thread; a transport with its own timers (Netty's event loops)
+     * uses them.
+     */
+    default void schedule(Runnable task, long delayNanos) {
+        Executor executor = executor();
+        SharedTimer.INSTANCE.schedule(() -> executor.execute(task), delayNanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
 }

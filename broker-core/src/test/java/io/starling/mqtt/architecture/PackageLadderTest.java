@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class PackageLadderTest {
     private static final List<String> LADDER =
-            List.of("topic", "api", "packet", "spi", "session", "delivery", "protocol", "engine");
+            List.of("topic", "api", "packet", "spi", "flow", "session", "delivery", "protocol", "engine");
     private static final Pattern PACKAGE = Pattern.compile("^package io\\.starling\\.mqtt\\.(\\w+)");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.starling\\.mqtt\\.(\\w+)\\.");
     private static final Path SOURCES = Path.of("src/main/java/io/starling/mqtt");

@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /** A ClientChannel that records what core writes; its executor is supplied by the test. */
-final class RecordingChannel implements ClientChannel {
+class RecordingChannel implements ClientChannel {
     final List<MqttPacket> written = new CopyOnWriteArrayList<>();
     final Executor executor;
     volatile boolean closed;

@@ -56,6 +56,30 @@ final class ConfigFile {
             Map.entry("auth_failure_threshold", (b, v) -> b.authFailureThreshold(integer(v))),
             Map.entry("auth_failure_delay_ms", (b, v) -> b.authFailureDelay(Duration.ofMillis(integer(v)))),
             Map.entry("acl_file", (b, v) -> b.authorizer(aclFile(v))),
+            Map.entry("max_inbound_messages_per_second", (b, v) -> b.updateFlowControl(
+                    f -> f.withClientLimits(decimal(v), f.clientBytesPerSecond()))),
+            Map.entry("max_inbound_bytes_per_second", (b, v) -> b.updateFlowControl(
+                    f -> f.withClientLimits(f.clientMessagesPerSecond(), longValue(v)))),
+            Map.entry("listener_max_inbound_messages_per_second", (b, v) -> b.updateFlowControl(
+                    f -> f.withListenerLimits(decimal(v), f.listenerBytesPerSecond()))),
+            Map.entry("listener_max_inbound_bytes_per_second", (b, v) -> b.updateFlowControl(
+                    f -> f.withListenerLimits(f.listenerMessagesPerSecond(), longValue(v)))),
+            Map.entry("inbound_burst_ms", (b, v) -> b.updateFlowControl(
+                    f -> f.withBurst(Duration.ofMillis(integer(v))))),
+            Map.entry("overload_protection", (b, v) -> b.updateFlowControl(f -> f.withOverloadProtection(bool(v)))),
+            Map.entry("overload_loop_lag_ms", (b, v) -> b.updateFlowControl(f -> f.withOverloadThresholds(
+                    Duration.ofMillis(integer(v)), f.heapThreshold(), f.queuedBytesThreshold(),
+                    f.outboundBytesThreshold()))),
+            Map.entry("overload_heap_fraction", (b, v) -> b.updateFlowControl(f -> f.withOverloadThresholds(
+                    f.loopLagThreshold(), decimal(v), f.queuedBytesThreshold(), f.outboundBytesThreshold()))),
+            Map.entry("overload_queued_bytes", (b, v) -> b.updateFlowControl(f -> f.withOverloadThresholds(
+                    f.loopLagThreshold(), f.heapThreshold(), longValue(v), f.outboundBytesThreshold()))),
+            Map.entry("overload_network_buffer_bytes", (b, v) -> b.updateFlowControl(f -> f.withOverloadThresholds(
+                    f.loopLagThreshold(), f.heapThreshold(), f.queuedBytesThreshold(), longValue(v)))),
+            Map.entry("overload_light_client_rate", (b, v) -> b.updateFlowControl(
+                    f -> f.withLightClientRate(decimal(v)))),
+            Map.entry("outbound_buffer_bytes", (b, v) -> b.updateFlowControl(
+                    f -> f.withOutboundBufferBytes(integer(v)))),
             // The builder's code-valued settings, by class name: a public class with a public no-argument
             // constructor on the class path (for example a jar added with java -cp).
             Map.entry("authenticator_class", (b, v) -> b.authenticator(instance(v, Authenticator.class))),
@@ -287,6 +311,18 @@ final class ConfigFile {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + v + "' is not a whole number");
+        }
+    }
+
+    private static double decimal(String v) {
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a number");
         }
     }
 

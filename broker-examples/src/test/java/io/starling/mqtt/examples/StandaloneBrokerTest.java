@@ -247,6 +247,46 @@ class StandaloneBrokerTest {
     }
 
     @Test
+    @DisplayName("flow control keys: rate limits, burst, overload thresholds, write buffer; bad values name the line")
+    void flowControlKeys() throws IOException {
+        BrokerConfig c = parse("--config", file("""
+                max_inbound_messages_per_second = 250.5
+                max_inbound_bytes_per_second = 100000
+                listener_max_inbound_messages_per_second = 5000
+                listener_max_inbound_bytes_per_second = 2000000
+                inbound_burst_ms = 200
+                overload_protection = false
+                overload_loop_lag_ms = 20
+                overload_heap_fraction = 0.7
+                overload_queued_bytes = 1048576
+                overload_network_buffer_bytes = 2097152
+                overload_light_client_rate = 10
+                outbound_buffer_bytes = 65536
+                """).toString());
+        io.starling.mqtt.api.FlowControl f = c.flowControl();
+        assertThat(f.clientMessagesPerSecond()).isEqualTo(250.5);
+        assertThat(f.clientBytesPerSecond()).isEqualTo(100_000);
+        assertThat(f.listenerMessagesPerSecond()).isEqualTo(5_000);
+        assertThat(f.listenerBytesPerSecond()).isEqualTo(2_000_000);
+        assertThat(f.burst()).hasMillis(200);
+        assertThat(f.overloadProtection()).isFalse();
+        assertThat(f.loopLagThreshold()).hasMillis(20);
+        assertThat(f.heapThreshold()).isEqualTo(0.7);
+        assertThat(f.queuedBytesThreshold()).isEqualTo(1_048_576);
+        assertThat(f.outboundBytesThreshold()).isEqualTo(2_097_152);
+        assertThat(f.lightClientRate()).isEqualTo(10);
+        assertThat(f.outboundBufferBytes()).isEqualTo(65_536);
+        assertThat(parse().flowControl()).isEqualTo(io.starling.mqtt.api.FlowControl.DEFAULTS);
+
+        assertBad("max_inbound_messages_per_second = fast", 1,
+                "bad value for 'max_inbound_messages_per_second': 'fast' is not a number");
+        assertBad("overload_heap_fraction = 1.5", 1,
+                "bad value for 'overload_heap_fraction': heapThreshold must be in (0, 1]");
+        assertBad("outbound_buffer_bytes = 10", 1,
+                "bad value for 'outbound_buffer_bytes': outboundBufferBytes must be at least 1024");
+    }
+
+    @Test
     @DisplayName("tls_* keys make one TLS listener named tls; TLS settings that do not fit together name the key")
     void tlsKeys() throws IOException {
         BrokerConfig c = parse("--config", file("""

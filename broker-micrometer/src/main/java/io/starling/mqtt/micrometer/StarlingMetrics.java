@@ -99,6 +99,24 @@ public final class StarlingMetrics implements MeterBinder {
         counter(registry, stats, "tls.handshake.failures", "connections", BrokerStats::tlsHandshakeFailures,
                 "TLS handshakes that failed", Tags.empty());
 
+        counter(registry, stats, "flow.pauses", "pauses", BrokerStats::rateLimitPauses,
+                "Times a connection's reads were paused, by reason", Tags.of("reason", "rate_limit"));
+        counter(registry, stats, "flow.pauses", "pauses", BrokerStats::writabilityPauses,
+                "Times a connection's reads were paused, by reason", Tags.of("reason", "not_writable"));
+        counter(registry, stats, "flow.throttles", "clients", BrokerStats::throttleStarts,
+                "Times the overload controller started throttling a publisher", Tags.empty());
+        counter(registry, stats, "flow.overloads", "episodes", BrokerStats::overloadEpisodes,
+                "Times the broker went into overload (pressure 1 or more)", Tags.empty());
+        gauge(registry, "flow.pressure", "ratio", b -> b.engine().admin().overload().pressure(),
+                "The largest load signal over its threshold at the last tick; 1 or more is overload", Tags.empty());
+        gauge(registry, "flow.throttled.clients", "clients",
+                b -> b.engine().admin().overload().throttledClients(),
+                "Publishers the overload controller holds below their own rate", Tags.empty());
+        Gauge.builder(PREFIX + "queued.bytes", stats, BrokerStats::queuedBytes)
+                .description("Payload bytes waiting in session queues (exact)")
+                .baseUnit("bytes")
+                .tags(tags)
+                .register(registry);
         Gauge.builder(PREFIX + "clients.connected", stats, BrokerStats::clientsConnected)
                 .description("Client connections accepted and not yet closed")
                 .baseUnit("connections")

@@ -25,6 +25,7 @@ public final class KeepAliveTimer {
     private long idleLimitNanos;
     private long lastPacketNanos;
     private boolean connected;
+    private boolean paused;
 
     public KeepAliveTimer(long connectTimeoutNanos) {
         this(connectTimeoutNanos, () -> { });
@@ -47,7 +48,23 @@ public final class KeepAliveTimer {
         lastPacketNanos = System.nanoTime();
     }
 
-    /** The connection closed. */
+    /**
+     * The broker stopped reading (back-pressure): the client's packets wait in the socket unread, so silence does not
+     * count against it until {@link #resume()}.
+     */
+    public void pause() {
+        paused = true;
+    }
+
+    /** Reading again: the silence clock restarts now. */
+    public void resume() {
+        if (paused) {
+            paused = false;
+            lastPacketNanos = System.nanoTime();
+        }
+    }
+
+        /** The connection closed. */
     public void stop() {
         cancel();
     }
@@ -77,7 +94,7 @@ public final class KeepAliveTimer {
         if (!ctx.channel().isActive()) {
             return;
         }
-        long silent = System.nanoTime() - lastPacketNanos;
+        long silent = paused ? 0 : System.nanoTime() - lastPacketNanos;
         if (silent >= idleLimitNanos) {
             LOG.info("connection from {}: keep-alive expired after {} ms of silence; closing",
                     ctx.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(silent));

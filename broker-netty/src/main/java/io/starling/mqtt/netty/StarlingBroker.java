@@ -60,6 +60,7 @@ public final class StarlingBroker implements MqttBroker {
             ImmediateEventExecutor.INSTANCE);
     private EventLoopGroup acceptor;
     private EventLoopGroup workers;
+    private LoopLagProbe loadProbe;
     /** The bound listeners in configuration order; empty until started. */
     private List<Bound> bound = List.of();
     private List<TlsListener> tlsListeners = List.of();
@@ -127,7 +128,10 @@ public final class StarlingBroker implements MqttBroker {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     // TCP_NODELAY is Netty's default for accepted sockets on every platform but Android; setting it
                     // again would cost one more setsockopt per connection.
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
+                    // Above the high mark a connection is not writable: QoS 0 deliveries are dropped, QoS 1/2 ones
+                    // wait in the session, and the client's own packets wait unread (docs/flow-control.md).
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                            config.flowControl().outboundBufferBytes() / 2, config.flowControl().outboundBufferBytes()))
                     // One allocator for all connections (each still gets its own small handle).
                     .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator());
             LoopExecutor.Registry executors = new LoopExecutor.Registry();
@@ -156,6 +160,10 @@ public final class StarlingBroker implements MqttBroker {
             }
             bound = List.copyOf(opened);
             tlsListeners = List.copyOf(tls.values());
+            if (config.flowControl().overloadProtection()) {
+                loadProbe = new LoopLagProbe(workers);
+                engine.flow().probe(loadProbe);
+            }
             engine.start("starling-" + id);
             for (Bound b : bound) {
                 LOG.info("Starling MQTT broker listening on {} (listener {}, {}{}, {} transport)", address(b),
@@ -326,6 +334,9 @@ public final class StarlingBroker implements MqttBroker {
     }
 
     private void shutdownGroups() {
+        if (loadProbe != null) {
+            loadProbe.stop();
+        }
         var a = acceptor.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
         var w = workers.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS);
         a.awaitUninterruptibly(400, TimeUnit.MILLISECONDS);

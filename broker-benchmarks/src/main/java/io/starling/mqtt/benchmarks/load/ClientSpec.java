@@ -6,8 +6,15 @@ package io.starling.mqtt.benchmarks.load;
  * @param filter the filter to subscribe to once connected, or null
  * @param subscribeQos the QoS requested for {@code filter}
  * @param publisher what to publish, or null
+ * @param cleanSession false for a persistent session (clean session 0), whose QoS 1/2 messages a durable broker stores
  */
-record ClientSpec(String clientId, int keepAliveSeconds, String filter, int subscribeQos, PublisherSpec publisher) {
+record ClientSpec(String clientId, int keepAliveSeconds, String filter, int subscribeQos, PublisherSpec publisher,
+        boolean cleanSession) {
+
+    /** A client with a clean session, as in every scenario but the persistent ones. */
+    ClientSpec(String clientId, int keepAliveSeconds, String filter, int subscribeQos, PublisherSpec publisher) {
+        this(clientId, keepAliveSeconds, filter, subscribeQos, publisher, true);
+    }
 
     /**
      * A publisher: its index in the scenario (written into every payload), QoS, topics (one picked at random per

@@ -20,12 +20,13 @@ record Layout(List<ClientSpec> subscribers, List<ClientSpec> publishers) {
         List<ClientSpec> subs = new ArrayList<>();
         List<ClientSpec> pubs = new ArrayList<>();
         switch (scenario) {
-            case P2P_QOS0, P2P_QOS1, P2P_QOS1_WS, P2P_QOS2, LATENCY -> {
-                int pairs = p.i(scenario == Scenario.LATENCY ? "latency.pairs" : "p2p.pairs");
-                double rate = scenario == Scenario.LATENCY ? p.d("latency.rate") / pairs : 0;
+            case P2P_QOS0, P2P_QOS1, P2P_QOS1_WS, P2P_QOS2, LATENCY, P2P_QOS1_PERSISTENT, LATENCY_PERSISTENT -> {
+                int pairs = p.i(scenario.latency() ? "latency.pairs" : "p2p.pairs");
+                double rate = scenario.latency() ? p.d(scenario.rateKey()) / pairs : 0;
+                boolean clean = !scenario.persistentSubscribers();
                 for (int i = 0; i < pairs; i++) {
                     String topic = "bench/p2p/" + i;
-                    subs.add(subscriber(i, topic, qos));
+                    subs.add(new ClientSpec("ls" + i, KEEP_ALIVE, topic, qos, null, clean));
                     pubs.add(publisher(i, qos, new String[] {topic}, new int[] {1}, payload, window, rate, deliveries));
                 }
             }

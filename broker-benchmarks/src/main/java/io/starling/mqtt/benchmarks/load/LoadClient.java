@@ -43,6 +43,13 @@ final class LoadClient extends ByteToMessageDecoder {
     private int inflight;
     private int nextId = 1;
     private long[] inflightIds;
+    /**
+     * Write time of each in-flight message, at slot {@code packetId & (length - 1)}, and the id holding each slot
+     * (0: free). The ring is at least twice the window, and an id whose slot is taken is skipped, so no two
+     * in-flight messages share a slot.
+     */
+    private long[] sentAt;
+    private int[] slotOwner;
     private boolean pumpScheduled;
     private final Runnable pumpTask = this::pumpTurn;
     private ScheduledFuture<?> ticker;
@@ -66,6 +73,9 @@ final class LoadClient extends ByteToMessageDecoder {
             random = new SplittableRandom(pub.seed());
             if (pub.qos() > 0) {
                 inflightIds = new long[65_536 / 64];
+                int ring = Integer.highestOneBit(pub.window()) << 1;
+                sentAt = new long[ring];
+                slotOwner = new int[ring];
             }
         } else {
             maxFrameLength = 0;
@@ -100,7 +110,7 @@ final class LoadClient extends ByteToMessageDecoder {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        ctx.writeAndFlush(Wire.connect(ctx.alloc(), spec.clientId(), spec.keepAliveSeconds()));
+        ctx.writeAndFlush(Wire.connect(ctx.alloc(), spec.clientId(), spec.keepAliveSeconds(), spec.cleanSession()));
         lastWrite = System.nanoTime();
         int keepAlive = spec.keepAliveSeconds();
         if (keepAlive > 0) {
@@ -380,6 +390,9 @@ final class LoadClient extends ByteToMessageDecoder {
             if (qos > 0) {
                 packetId = allocateId();
                 inflight++;
+                int slot = packetId & (sentAt.length - 1);
+                sentAt[slot] = now;
+                slotOwner[slot] = packetId;
             }
             Wire.writePublish(out, topics[topic], qos, packetId, pub.payloadSize(), pub.index(), sequence++, now);
             stats.expected += pub.matches()[topic];
@@ -398,7 +411,7 @@ final class LoadClient extends ByteToMessageDecoder {
         for (int tries = 0; tries < 65_535; tries++) {
             int id = nextId;
             nextId = id == 65_535 ? 1 : id + 1;
-            if ((inflightIds[id >>> 6] & (1L << id)) == 0) {
+            if ((inflightIds[id >>> 6] & (1L << id)) == 0 && slotOwner[id & (slotOwner.length - 1)] == 0) {
                 inflightIds[id >>> 6] |= 1L << id;
                 return id;
             }
@@ -419,9 +432,16 @@ final class LoadClient extends ByteToMessageDecoder {
             return;
         }
         inflightIds[packetId >>> 6] &= ~(1L << packetId);
+        int slot = packetId & (slotOwner.length - 1);
+        slotOwner[slot] = 0;
         inflight--;
-        stats.inflight--;
-        stats.completed++;
+        LoopStats s = stats;
+        s.inflight--;
+        s.completed++;
+        if (s.measuring) {
+            long latency = System.nanoTime() - sentAt[slot];
+            s.ackLatency.recordValue(Math.max(0, Math.min(latency, LoopStats.HIGHEST_LATENCY)));
+        }
     }
 
     // ---------------------------------------------------------------- common

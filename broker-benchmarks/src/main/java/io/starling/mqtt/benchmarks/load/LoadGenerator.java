@@ -88,16 +88,21 @@ public final class LoadGenerator {
         double gen1 = ProcStat.cpuSeconds(ProcStat.self());
         run.runOnEveryLoop(s -> s.publishing = false);
         Histogram latency = run.latency();
+        Histogram ackLatency = run.ackLatency();
 
         long drainStart = System.nanoTime();
         Counters end = drain(run);
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-        long[] percentiles = latency.getTotalCount() == 0 ? new long[0] : new long[] {
-            latency.getValueAtPercentile(PERCENTILES[0]), latency.getValueAtPercentile(PERCENTILES[1]),
-            latency.getValueAtPercentile(PERCENTILES[2]), latency.getMaxValue()};
         return new ScenarioResult(scenario.id(), "", null, (t1 - t0) / 1e9, c1.received() - c0.received(),
-                c1.sent() - c0.sent(), cpu1 - cpu0, gen1 - gen0, probe.peakRssBytes(), end, percentiles, 0, 0, -1, -1,
+                c1.sent() - c0.sent(), cpu1 - cpu0, gen1 - gen0, probe.peakRssBytes(), end, percentiles(latency),
+                percentiles(ackLatency), 0, 0, -1, -1,
                 new ScenarioResult.Setup(setupSeconds, run.retries(), run.firstRetryReason(), drainSeconds));
+    }
+
+    /** p50, p99, p99.9 and max; empty when nothing was recorded. */
+    private static long[] percentiles(Histogram h) {
+        return h.getTotalCount() == 0 ? new long[0] : new long[] {h.getValueAtPercentile(PERCENTILES[0]),
+            h.getValueAtPercentile(PERCENTILES[1]), h.getValueAtPercentile(PERCENTILES[2]), h.getMaxValue()};
     }
 
     /** Waits until every QoS 1/2 publish is acknowledged and every expected delivery arrived, or deliveries stop. */
@@ -145,8 +150,8 @@ public final class LoadGenerator {
         long rssPer = rss0 < 0 || rss1 < 0 ? -1 : (rss1 - rss0) / Math.max(1, established);
         long heapPer = heap0 < 0 || heap1 < 0 ? -1 : (heap1 - heap0) / Math.max(1, established);
         return new ScenarioResult(Scenario.CONNECTIONS.id(), "", null, (t1 - t0) / 1e9, 0, 0, cpu1 - cpu0, Double.NaN,
-                probe.peakRssBytes(), totals, new long[0], established, established / ((t1 - t0) / 1e9), rssPer,
-                heapPer, new ScenarioResult.Setup((t1 - t0) / 1e9, run.retries(), run.firstRetryReason(), 0));
+                probe.peakRssBytes(), totals, new long[0], new long[0], established, established / ((t1 - t0) / 1e9),
+                rssPer, heapPer, new ScenarioResult.Setup((t1 - t0) / 1e9, run.retries(), run.firstRetryReason(), 0));
     }
 
     /** Opens and closes {@code n} connections, so that neither side's connect path is cold when it is timed. */

@@ -31,6 +31,7 @@ public final class Params {
         {"wildcard.qos0.window", "4096", "4096", "1024", "qos0.window of the wildcard publishers: each message reaches a different one of thousands of subscriber sockets, so a window of 256 measures the round trip, not routing"},
         {"latency.pairs", "32", "32", "8", "pairs in the latency scenario"},
         {"latency.rate", "10000", "10000", "2000", "offered messages per second in total"},
+        {"latency.persistent.rate", "2000", "2000", "1000", "offered messages per second in total in latency-persistent (every message stored)"},
         {"connections.count", "18000", "5000", "500", "idle connections (the open-files limit here is 20,000 per process)"},
         {"connections.sources", "4", "4", "2", "source addresses 127.0.0.1..127.0.0.N"},
         {"connections.hold", "2", "1", "0.5", "idle time before measuring memory, s"},

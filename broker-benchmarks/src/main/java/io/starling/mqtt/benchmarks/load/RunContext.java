@@ -175,8 +175,16 @@ final class RunContext {
     }
 
     Histogram latency() throws InterruptedException {
+        return merged(s -> s.latency.copy());
+    }
+
+    Histogram ackLatency() throws InterruptedException {
+        return merged(s -> s.ackLatency.copy());
+    }
+
+    private Histogram merged(Function<LoopStats, Histogram> copy) throws InterruptedException {
         Histogram total = new Histogram(LoopStats.HIGHEST_LATENCY, 3);
-        for (Histogram h : readEveryLoop(s -> s.latency.copy())) {
+        for (Histogram h : readEveryLoop(copy)) {
             total.add(h);
         }
         return total;

@@ -14,6 +14,10 @@ public enum Scenario {
     FANIN_QOS1("fanin-qos1", 1, "fan-in QoS 1: %s publishers at %s msg/s each, one subscriber on bench/fanin/#"),
     WILDCARD("wildcard", -1, "wildcard routing: %s subscribers on distinct filters mixing + and #, %s publishers on random topics, QoS %s"),
     LATENCY("latency", 1, "latency: p2p QoS 1, %s pairs at %s msg/s offered in total"),
+    P2P_QOS1_PERSISTENT("p2p-qos1-persistent", 1, "p2p QoS 1 to persistent sessions: %s pairs, inflight window %s per "
+            + "publisher, subscribers with clean session 0, so a durable broker stores every message"),
+    LATENCY_PERSISTENT("latency-persistent", 1, "latency to persistent sessions: p2p QoS 1, %s pairs at %s msg/s offered "
+            + "in total, subscribers with clean session 0, so a durable broker stores every message"),
     CONNECTIONS("connections", 0, "connections: %s idle connections from %s source addresses"),
     FLOOD("flood", 1, "flood: a well-behaved client's QoS 1 round trip to itself before and during a burst of hostile "
             + "connection attempts and a client declaring a 256 MB PUBLISH (flood.* parameters)");
@@ -52,32 +56,59 @@ public enum Scenario {
 
     /** Offered at a fixed rate: msg/s only shows whether the broker keeps up; compare CPU and latency. */
     public boolean fixedRate() {
-        return this == FANIN_QOS1 || this == LATENCY;
+        return this == FANIN_QOS1 || latency();
+    }
+
+    /** A latency scenario: reported with p50/p99/p99.9/max in a section of its own rather than as throughput. */
+    public boolean latency() {
+        return this == LATENCY || this == LATENCY_PERSISTENT;
+    }
+
+    /** The parameter holding a latency scenario's offered rate, messages per second in total. */
+    public String rateKey() {
+        return this == LATENCY_PERSISTENT ? "latency.persistent.rate" : "latency.rate";
+    }
+
+    /** Subscribers connect with clean session 0: a durable broker stores each of their QoS 1/2 messages. */
+    public boolean persistentSubscribers() {
+        return this == P2P_QOS1_PERSISTENT || this == LATENCY_PERSISTENT;
     }
 
     /**
-     * Scenarios the ceiling relay can run: exact topics only, no wildcards, and no hostile clients (the relay is no
-     * broker: it has no packet size limit or connect timeout to show).
+     * Left out when no scenario is named: the persistent ones compare Starling's durable store with its in-memory
+     * one (issue 6), a question of their own that would only lengthen the comparison with the peers.
      */
-    public boolean exactTopicsOnly() {
-        return this != WILDCARD && this != FANIN_QOS1 && this != FLOOD && !overWebSocket();
+    public boolean onlyWhenNamed() {
+        return persistentSubscribers() || overWebSocket();
     }
 
-    /** Runs over the broker's WebSocket listener ({@code ws://127.0.0.1:PORT+1/mqtt}) instead of TCP. */
+    /**
+     * Runs over the broker's WebSocket listener ({@code ws://127.0.0.1:PORT+1/mqtt}) instead of TCP; by name only
+     * ({@code run.sh ws}), since only Starling's target has a WebSocket listener here.
+     */
     public boolean overWebSocket() {
         return this == P2P_QOS1_WS;
+    }
+
+    /**
+     * Scenarios the ceiling relay can run: exact topics only, no wildcards, no hostile clients (the relay is no
+     * broker: it has no packet size limit or connect timeout to show), no persistent sessions (it has none), and no WebSocket.
+     */
+    public boolean ceilingRuns() {
+        return this != WILDCARD && this != FANIN_QOS1 && this != FLOOD && !persistentSubscribers()
+                && !overWebSocket();
     }
 
     public String describe(Params p) {
         return switch (this) {
             case P2P_QOS0 -> description.formatted(p.get("p2p.pairs"));
-            case P2P_QOS1, P2P_QOS1_WS, P2P_QOS2 -> description.formatted(p.get("p2p.pairs"), p.get("window"));
+            case P2P_QOS1, P2P_QOS1_WS, P2P_QOS2, P2P_QOS1_PERSISTENT -> description.formatted(p.get("p2p.pairs"), p.get("window"));
             case FANOUT_QOS0 -> description.formatted(p.get("fanout.subscribers"));
             case FANOUT_QOS1 -> description.formatted(p.get("window"), p.get("fanout.subscribers"));
             case FANIN_QOS1 -> description.formatted(p.get("fanin.publishers"), p.get("fanin.rate"));
             case WILDCARD -> description.formatted(p.get("wildcard.subscribers"), p.get("wildcard.publishers"),
                     p.get("wildcard.qos"));
-            case LATENCY -> description.formatted(p.get("latency.pairs"), p.get("latency.rate"));
+            case LATENCY, LATENCY_PERSISTENT -> description.formatted(p.get("latency.pairs"), p.get(rateKey()));
             case CONNECTIONS -> description.formatted(p.get("connections.count"), p.get("connections.sources"));
             case FLOOD -> description;
         } + (carriesMessages() ? ", " + p.get("payload") + "-byte payloads" : "");

@@ -13,6 +13,8 @@ package io.starling.mqtt.benchmarks.load;
  * @param peakRssBytes the broker's VmHWM at the end of the scenario
  * @param totals the counters at the end of the run
  * @param latencyNanos p50, p99, p99.9 and max of the window's latencies (empty when nothing was received)
+ * @param ackLatencyNanos the same of the window's QoS 1/2 acknowledgements, from the PUBLISH's write to its PUBACK
+ *     or PUBCOMP (empty when none came)
  * @param connections connections established (connections scenario)
  * @param connectsPerSecond connections per second, from first connect to last CONNACK (connections scenario)
  * @param rssPerConnection broker RSS growth per connection, bytes (connections scenario)
@@ -21,7 +23,7 @@ package io.starling.mqtt.benchmarks.load;
  */
 public record ScenarioResult(String scenario, String target, String error, double windowSeconds, long delivered,
         long published, double brokerCpuSeconds, double generatorCpuSeconds, long peakRssBytes, Counters totals,
-        long[] latencyNanos, int connections, double connectsPerSecond, long rssPerConnection,
+        long[] latencyNanos, long[] ackLatencyNanos, int connections, double connectsPerSecond, long rssPerConnection,
         long heapPerConnection, Setup setup) {
 
     /** Set-up and drain of one run: seconds to connect everybody, retried connects (and the first reason), drain s. */
@@ -31,19 +33,19 @@ public record ScenarioResult(String scenario, String target, String error, doubl
 
     public static ScenarioResult failed(String scenario, String target, String error, long peakRssBytes) {
         return new ScenarioResult(scenario, target, error, 0, 0, 0, Double.NaN, Double.NaN, peakRssBytes,
-                Counters.ZERO, new long[0], 0, 0, -1, -1, Setup.NONE);
+                Counters.ZERO, new long[0], new long[0], 0, 0, -1, -1, Setup.NONE);
     }
 
     public ScenarioResult withTarget(String name) {
         return new ScenarioResult(scenario, name, error, windowSeconds, delivered, published, brokerCpuSeconds,
-                generatorCpuSeconds, peakRssBytes, totals, latencyNanos, connections, connectsPerSecond,
-                rssPerConnection, heapPerConnection, setup);
+                generatorCpuSeconds, peakRssBytes, totals, latencyNanos, ackLatencyNanos, connections,
+                connectsPerSecond, rssPerConnection, heapPerConnection, setup);
     }
 
     public ScenarioResult withPeakRss(long bytes) {
         return new ScenarioResult(scenario, target, error, windowSeconds, delivered, published, brokerCpuSeconds,
-                generatorCpuSeconds, bytes, totals, latencyNanos, connections, connectsPerSecond, rssPerConnection,
-                heapPerConnection, setup);
+                generatorCpuSeconds, bytes, totals, latencyNanos, ackLatencyNanos, connections, connectsPerSecond,
+                rssPerConnection, heapPerConnection, setup);
     }
 
     public boolean ok() {
@@ -67,6 +69,11 @@ public record ScenarioResult(String scenario, String target, String error, doubl
         return latencyNanos.length > index ? latencyNanos[index] : -1;
     }
 
+    /** Acknowledgement latency: p50, p99, p99.9, max for index 0 to 3, -1 when none came. */
+    public long ackLatency(int index) {
+        return ackLatencyNanos.length > index ? ackLatencyNanos[index] : -1;
+    }
+
     /** A one-line summary for logs. */
     public String summary() {
         if (!ok()) {
@@ -84,10 +91,12 @@ public record ScenarioResult(String scenario, String target, String error, doubl
                     heapPerConnection < 0 ? "-" : heapPerConnection + " B", peakRssBytes >> 20);
         }
         return String.format("%s @ %s: %.0f msg/s delivered (%.0f published), broker CPU %.2f s, %.0f msg/CPU-s, "
-                        + "missing %d, dup %d, late %d, disconnects %d, p50 %.2f ms, p99 %.2f ms, peak RSS %d MiB%s",
+                        + "missing %d, dup %d, late %d, disconnects %d, p50 %.2f ms, p99 %.2f ms%s, peak RSS %d MiB%s",
                 scenario, target, deliveredPerSecond(), publishedPerSecond(), brokerCpuSeconds,
                 deliveredPerCpuSecond(), totals.missing(), totals.duplicates(), totals.late(), totals.disconnects(),
-                latency(0) / 1e6, latency(1) / 1e6, peakRssBytes >> 20,
+                latency(0) / 1e6, latency(1) / 1e6, ackLatencyNanos.length == 0 ? ""
+                        : String.format(", ack p50 %.2f ms, p99 %.2f ms", ackLatency(0) / 1e6, ackLatency(1) / 1e6),
+                peakRssBytes >> 20,
                 totals.firstError() != null ? ", first error: " + totals.firstError() : "");
     }
 }

@@ -72,6 +72,11 @@ public final class Wire {
     }
 
     public static ByteBuf connect(ByteBufAllocator alloc, String clientId, int keepAliveSeconds) {
+        return connect(alloc, clientId, keepAliveSeconds, true);
+    }
+
+    /** CONNECT; {@code cleanSession} false asks for a persistent session (stored by a durable broker). */
+    public static ByteBuf connect(ByteBufAllocator alloc, String clientId, int keepAliveSeconds, boolean cleanSession) {
         byte[] id = utf8(clientId);
         int remaining = PROTOCOL_NAME.length + 1 + 1 + 2 + 2 + id.length;
         ByteBuf out = alloc.ioBuffer(1 + varIntSize(remaining) + remaining);
@@ -79,7 +84,7 @@ public final class Wire {
         writeVarInt(out, remaining);
         out.writeBytes(PROTOCOL_NAME);
         out.writeByte(4); // protocol level 3.1.1
-        out.writeByte(0x02); // clean session
+        out.writeByte(cleanSession ? 0x02 : 0);
         out.writeShort(keepAliveSeconds);
         out.writeShort(id.length);
         out.writeBytes(id);

@@ -32,9 +32,13 @@ final class Charts {
     static Color color(Target t) {
         return switch (t) {
             case STARLING -> new Color(230, 120, 0);
+            case STARLING_DURABLE -> new Color(165, 70, 0);
+            case STARLING_PERIODIC -> new Color(245, 175, 90);
             case HIVEMQ -> new Color(60, 110, 190);
+            case HIVEMQ_PERSISTENT -> new Color(30, 60, 120);
             case MOQUETTE -> new Color(110, 165, 55);
             case MOSQUITTO -> new Color(150, 80, 160);
+            case MOSQUITTO_PERSISTENT -> new Color(90, 40, 100);
             case CEILING -> new Color(150, 150, 150);
         };
     }

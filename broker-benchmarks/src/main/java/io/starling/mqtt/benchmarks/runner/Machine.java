@@ -42,10 +42,10 @@ final class Machine {
     /** Version numbers of the peers, from their jar names and mosquitto's help text. */
     static String version(Target t, RunnerOptions o) {
         return switch (t) {
-            case STARLING -> o.starlingJar().toString();
-            case HIVEMQ -> jarVersion(o.hivemqClasspath(), "hivemq-community-edition-embedded-");
+            case STARLING, STARLING_DURABLE, STARLING_PERIODIC -> o.starlingJar().toString();
+            case HIVEMQ, HIVEMQ_PERSISTENT -> jarVersion(o.hivemqClasspath(), "hivemq-community-edition-embedded-");
             case MOQUETTE -> jarVersion(o.moquetteClasspath(), "moquette-broker-");
-            case MOSQUITTO -> {
+            case MOSQUITTO, MOSQUITTO_PERSISTENT -> {
                 Matcher m = Pattern.compile("mosquitto version (\\S+)").matcher(run(o.mosquitto(), "-h"));
                 yield m.find() ? m.group(1) : "?";
             }

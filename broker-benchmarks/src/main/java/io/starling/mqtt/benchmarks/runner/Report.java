@@ -134,7 +134,7 @@ final class Report {
     }
 
     private List<Scenario> throughputScenarios() {
-        return o.scenarios().stream().filter(s -> s.carriesMessages() && s != Scenario.LATENCY).toList();
+        return o.scenarios().stream().filter(s -> s.carriesMessages() && !s.latency()).toList();
     }
 
     private void summary() throws IOException {
@@ -210,11 +210,16 @@ final class Report {
     }
 
     private void latency() throws IOException {
-        if (!o.scenarios().contains(Scenario.LATENCY)) {
-            return;
+        for (Scenario s : o.scenarios()) {
+            if (s.latency()) {
+                latency(s);
+            }
         }
-        Scenario s = Scenario.LATENCY;
-        md.append("## Latency\n\n").append(s.describe(o.params())).append(". Latency is from the publisher's write ")
+    }
+
+    private void latency(Scenario s) throws IOException {
+        md.append(s.persistentSubscribers() ? "## Latency, persistent subscribers\n\n" : "## Latency\n\n")
+                .append(s.describe(o.params())).append(". Latency is from the publisher's write ")
                 .append("(send time in the payload) to the subscriber's read, same clock, messages received in the ")
                 .append("window; HdrHistogram, 3 significant digits. Ratio: Starling's p99 ÷ the other's (below 1: ")
                 .append("Starling is faster). Each publisher sends on a timer at its share of the rate, bounded by its ")
@@ -222,9 +227,11 @@ final class Report {
                 .append("a broker that falls more than a window behind looks better than it is; the window stalls ")
                 .append("column counts the timer ticks that found the window full (0 when the broker kept up). The ")
                 .append("ceiling relay's latency is not a floor: it hands every batch to the subscriber's event loop ")
-                .append("as a task.\n\n| broker | delivered msg/s | p50 ms | p99 ms | p99.9 ms | max ms | ")
-                .append("Starling p99 ÷ | missing | window stalls | broker CPU s |\n| ---").append(" | ---:".repeat(9))
-                .append(" |\n");
+                .append("as a task. The ack columns time each message from the publisher's write to its PUBACK: a ")
+                .append("durable broker that syncs before it acknowledges shows the sync there, not in the ")
+                .append("delivery.\n\n| broker | delivered msg/s | p50 ms | p99 ms | p99.9 ms | max ms | ")
+                .append("Starling p99 ÷ | ack p50 ms | ack p99 ms | ack p99.9 ms | ack max ms | missing | window stalls | ")
+                .append("broker CPU s |\n| ---").append(" | ---:".repeat(13)).append(" |\n");
         List<Charts.Series> series = new ArrayList<>();
         for (Target t : targets) {
             ScenarioResult r = find(s, t);
@@ -233,15 +240,18 @@ final class Report {
             }
             if (!r.ok()) {
                 md.append("| ").append(t.label()).append(" | failed: ").append(r.error().replace('|', '/'))
-                        .append(" |".repeat(8)).append(" |\n");
+                        .append(" |".repeat(12)).append(" |\n");
                 continue;
             }
             md.append("| ").append(t.label()).append(" | ").append(fmt(r.deliveredPerSecond()));
             for (int i = 0; i < 4; i++) {
                 md.append(" | ").append(ms(r.latency(i)));
             }
-            md.append(" | ").append(ratio(s, t, x -> x.latency(1) > 0 ? x.latency(1) : Double.NaN))
-                    .append(" | ").append(r.totals().missing()).append(" | ").append(r.totals().windowStalls())
+            md.append(" | ").append(ratio(s, t, x -> x.latency(1) > 0 ? x.latency(1) : Double.NaN));
+            for (int i = 0; i < 4; i++) {
+                md.append(" | ").append(ms(r.ackLatency(i)));
+            }
+            md.append(" | ").append(r.totals().missing()).append(" | ").append(r.totals().windowStalls())
                     .append(" | ").append(dec(r.brokerCpuSeconds())).append(" |\n");
             double[] v = new double[4];
             for (int i = 0; i < 4; i++) {
@@ -251,9 +261,11 @@ final class Report {
         }
         md.append('\n');
         if (!series.isEmpty()) {
-            Charts.bars(charts.resolve("latency.png"), "Latency at " + o.params().get("latency.rate")
-                    + " msg/s offered, p2p QoS 1", "ms", new String[] {"p50", "p99", "p99.9", "max"}, series, true);
-            md.append("![Latency](").append(relative("latency.png")).append(")\n\n");
+            String file = s.id() + ".png";
+            Charts.bars(charts.resolve(file), "Latency at " + o.params().get(s.rateKey()) + " msg/s offered, p2p QoS 1"
+                    + (s.persistentSubscribers() ? ", persistent subscribers" : ""), "ms",
+                    new String[] {"p50", "p99", "p99.9", "max"}, series, true);
+            md.append("![Latency](").append(relative(file)).append(")\n\n");
         }
     }
 

@@ -59,7 +59,7 @@ public final class Runner {
         Map<Target, Double> startSeconds = new LinkedHashMap<>();
         for (Scenario scenario : o.scenarios()) {
             for (Target target : targets) {
-                if (target == Target.CEILING && !scenario.exactTopicsOnly()
+                if (target == Target.CEILING && !scenario.ceilingRuns()
                         || scenario.overWebSocket() && !target.webSocket()) {
                     continue;
                 }
@@ -160,6 +160,19 @@ public final class Runner {
             broker.stop();
             System.out.printf("  %s: started in %.1f s, stopped in %.1f s%n", target.id(), broker.startSeconds(),
                     (System.nanoTime() - stopAt) / 1e9);
+            deleteDataDir(target.dataDir(dir));
+        }
+    }
+
+    /** A run's data directory goes once its broker has stopped: it may hold gigabytes of queued messages. */
+    private static void deleteDataDir(Path data) {
+        if (data == null) {
+            return;
+        }
+        try {
+            deleteTree(data);
+        } catch (IOException e) {
+            System.out.printf("  cannot delete %s: %s%n", data, e);
         }
     }
 
@@ -180,7 +193,7 @@ public final class Runner {
                 + "broker_cpu_s,delivered_per_cpu_s,generator_cpu_s,peak_rss_bytes,sent,completed,expected,received,"
                 + "unique,missing,duplicates,late,too_old,foreign,disconnects,errors,window_stalls,unexpected_acks,"
                 + "inflight_end,p50_ns,p99_ns,p999_ns,max_ns,connections,connects_per_s,rss_per_conn,heap_per_conn,setup_s,"
-                + "setup_retries,drain_s\n");
+                + "setup_retries,drain_s,ack_p50_ns,ack_p99_ns,ack_p999_ns,ack_max_ns\n");
         for (ScenarioResult r : results) {
             Counters c = r.totals();
             sb.append(String.join(",", r.scenario(), r.target(),
@@ -196,7 +209,9 @@ public final class Runner {
                     Long.toString(r.latency(1)), Long.toString(r.latency(2)), Long.toString(r.latency(3)),
                     Integer.toString(r.connections()), num(r.connectsPerSecond()), Long.toString(r.rssPerConnection()),
                     Long.toString(r.heapPerConnection()), num(r.setup().seconds()),
-                    Integer.toString(r.setup().retries()), num(r.setup().drainSeconds()))).append('\n');
+                    Integer.toString(r.setup().retries()), num(r.setup().drainSeconds()),
+                    Long.toString(r.ackLatency(0)), Long.toString(r.ackLatency(1)), Long.toString(r.ackLatency(2)),
+                    Long.toString(r.ackLatency(3)))).append('\n');
         }
         Files.writeString(file, sb, StandardCharsets.UTF_8);
     }

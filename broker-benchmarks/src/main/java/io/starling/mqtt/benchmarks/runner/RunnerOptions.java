@@ -16,8 +16,10 @@ record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets
         Path charts, Path work, String command, int port, Params params, FloodParams flood) {
 
     static final String USAGE = """
-            usage: Runner full|quick|smoke [scenario...] [key=value...] (no scenario: all; in smoke mode all but flood)
-                   [--targets starling,hivemq,moquette,mosquitto,ceiling] [--starling-jar JAR]
+            usage: Runner full|quick|smoke [scenario...] [key=value...] (no scenario: all but the persistent ones,
+                   and in smoke mode but flood)
+                   [--targets starling,hivemq,moquette,mosquitto,ceiling] (also: starling-durable, starling-periodic,
+                   hivemq-persistent, mosquitto-persistent) [--starling-jar JAR]
                    [--hivemq-cp CP] [--moquette-cp CP] [--mosquitto PATH] [--jvm-flags "FLAGS"]
                    [--report FILE] [--charts DIR] [--work DIR] [--port N] [--command "as typed"]""";
 
@@ -27,7 +29,7 @@ record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets
         }
         String mode = args[0];
         List<Scenario> scenarios = new ArrayList<>();
-        List<Target> targets = new ArrayList<>(List.of(Target.values()));
+        List<Target> targets = Target.defaults();
         String env = System.getenv("STARLING_JAR");
         Path starlingJar = Path.of(env != null && !env.isBlank() ? env : "broker-examples/target/starling-broker.jar");
         String hivemq = null;
@@ -71,7 +73,7 @@ record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets
             }
         }
         if (scenarios.isEmpty()) {
-            scenarios.addAll(List.of(Scenario.values()));
+            scenarios.addAll(Arrays.stream(Scenario.values()).filter(s -> !s.onlyWhenNamed()).toList());
             if (mode.equals("smoke")) {
                 scenarios.remove(Scenario.FLOOD); // seconds per broker even when small: smoke runs it only by name
             }

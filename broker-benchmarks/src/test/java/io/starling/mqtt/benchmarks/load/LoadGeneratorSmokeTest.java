@@ -79,6 +79,9 @@ class LoadGeneratorSmokeTest {
             assertThat(r.totals().errors()).isZero();
             assertThat(r.totals().disconnects()).isZero();
             assertThat(r.latencyNanos()).hasSize(4);
+            // every PUBACK is timed from its PUBLISH's write: p50, p99, p99.9, max
+            assertThat(r.ackLatencyNanos()).hasSize(4).isSorted();
+            assertThat(r.ackLatency(0)).isPositive();
         }
     }
 

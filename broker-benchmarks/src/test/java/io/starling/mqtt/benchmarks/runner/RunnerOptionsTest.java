@@ -18,6 +18,32 @@ class RunnerOptionsTest {
     }
 
     @Test
+    void persistentScenariosRunOnlyWhenNamed() {
+        for (String mode : new String[] {"quick", "full", "smoke"}) {
+            assertThat(RunnerOptions.parse(new String[] {mode}).scenarios()).as(mode)
+                    .doesNotContain(Scenario.P2P_QOS1_PERSISTENT, Scenario.LATENCY_PERSISTENT);
+        }
+        RunnerOptions o = RunnerOptions.parse(new String[] {"quick", "p2p-qos1", "p2p-qos1-persistent",
+                "latency-persistent", "latency.persistent.rate=500"});
+        assertThat(o.scenarios()).containsExactly(Scenario.P2P_QOS1, Scenario.P2P_QOS1_PERSISTENT,
+                Scenario.LATENCY_PERSISTENT);
+        assertThat(o.params().i("latency.persistent.rate")).isEqualTo(500);
+        assertThat(RunnerOptions.parse(new String[] {"quick"}).params().i("latency.persistent.rate")).isEqualTo(2000);
+    }
+
+    @Test
+    void durableTargetsRunOnlyWhenNamed() {
+        assertThat(RunnerOptions.parse(new String[] {"quick"}).targets()).containsExactly(Target.STARLING,
+                Target.HIVEMQ, Target.MOQUETTE, Target.MOSQUITTO, Target.CEILING);
+        assertThat(RunnerOptions.parse(new String[] {"quick", "--targets",
+                "starling,starling-durable, starling-periodic,mosquitto-persistent,hivemq-persistent"}).targets())
+                .containsExactly(Target.STARLING, Target.STARLING_DURABLE, Target.STARLING_PERIODIC,
+                        Target.MOSQUITTO_PERSISTENT, Target.HIVEMQ_PERSISTENT);
+        assertThatThrownBy(() -> RunnerOptions.parse(new String[] {"quick", "--targets", "starling-fast"}))
+                .hasMessageContaining("unknown target 'starling-fast'").hasMessageContaining("starling-periodic");
+    }
+
+    @Test
     void floodKeysGoToTheFloodParametersAndTheRestToTheGenerators() {
         RunnerOptions o = RunnerOptions.parse(new String[] {"quick", "flood", "flood.attempts=500", "duration=3"});
         assertThat(o.flood().i("flood.attempts")).isEqualTo(500);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -215,11 +216,19 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
     @Override
     public void pauseReading() {
         channel.config().setAutoRead(false);
+        // Silence the broker imposes (a rate limit, a client that does not read) is not the client's silence.
+        keepAliveTimer.pause();
     }
 
     @Override
     public void resumeReading() {
+        keepAliveTimer.resume();
         channel.config().setAutoRead(true);
+    }
+
+    @Override
+    public void schedule(Runnable task, long delayNanos) {
+        channel.eventLoop().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

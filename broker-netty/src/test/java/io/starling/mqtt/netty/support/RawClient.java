@@ -254,6 +254,31 @@ public final class RawClient implements AutoCloseable {
     }
 
     /**
+     * Reads and discards whatever the server sent until it closes the connection: true if that happens within
+     * {@code timeout}, false if it is still open then.
+     */
+    public boolean drainUntilClosed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] sink = new byte[64 * 1024];
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+                if (in.read(sink) < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /**
      * True when the server closes the connection (end of stream or a reset) within {@code timeout}, false when it
      * stays open and silent that long; fails if a byte arrives instead.
      */
