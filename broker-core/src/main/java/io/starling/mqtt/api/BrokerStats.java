@@ -33,6 +33,7 @@ public final class BrokerStats {
     private final LongAdder tlsHandshakeFailures = new LongAdder();
     private final LongAdder rateLimitPauses = new LongAdder();
     private final LongAdder writabilityPauses = new LongAdder();
+    private final LongAdder congestionPauses = new LongAdder();
     private final LongAdder throttleStarts = new LongAdder();
     private final LongAdder overloadEpisodes = new LongAdder();
     private final LongAdder queuedBytes = new LongAdder();
@@ -263,6 +264,15 @@ public final class BrokerStats {
 
     public void onWritabilityPause() {
         writabilityPauses.increment();
+    }
+
+    /** Times a publisher's reads were paused because a subscriber it feeds was falling behind (back-pressure). */
+    public long congestionPauses() {
+        return congestionPauses.sum();
+    }
+
+    public void onCongestionPause() {
+        congestionPauses.increment();
     }
 
     /** Times the overload controller started throttling a publisher. */

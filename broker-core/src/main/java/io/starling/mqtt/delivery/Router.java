@@ -24,7 +24,11 @@ public final class Router {
         this.retained = retained;
     }
 
-    public void publish(Message message) {
+    /**
+     * Routes {@code message}; returns a subscriber that asks its publishers to slow down ({@link
+     * Subscriber#congested()}), or null: the publishing connection pauses its reads until it has caught up.
+     */
+    public Subscriber publish(Message message) {
         if (message.retain()) {
             retain(message);
         }
@@ -32,7 +36,7 @@ public final class Router {
         Message live = message.withRetain(false);
         Matches matches = new Matches();
         index.match(message.topic(), matches);
-        matches.deliver(live);
+        return matches.deliver(live);
     }
 
     private void retain(Message message) {
@@ -67,14 +71,29 @@ public final class Router {
             more.merge(subscriber, granted, QoS::max);
         }
 
-        void deliver(Message message) {
+        /** Delivers to every match; returns one that is congested, or null. */
+        Subscriber deliver(Message message) {
             if (more == null) {
                 if (firstSubscriber != null) {
-                    firstSubscriber.deliver(message, QoS.min(message.qos(), firstQos));
+                    QoS qos = QoS.min(message.qos(), firstQos);
+                    firstSubscriber.deliver(message, qos);
+                    // QoS 0 never queues for a connected subscriber, so it never waits for one either.
+                    if (qos != QoS.AT_MOST_ONCE && firstSubscriber.congested()) {
+                        return firstSubscriber;
+                    }
                 }
-                return;
+                return null;
             }
-            more.forEach((subscriber, granted) -> subscriber.deliver(message, QoS.min(message.qos(), granted)));
+            Subscriber congested = null;
+            for (Map.Entry<Subscriber, QoS> e : more.entrySet()) {
+                Subscriber subscriber = e.getKey();
+                QoS qos = QoS.min(message.qos(), e.getValue());
+                subscriber.deliver(message, qos);
+                if (congested == null && qos != QoS.AT_MOST_ONCE && subscriber.congested()) {
+                    congested = subscriber;
+                }
+            }
+            return congested;
         }
     }
 }

@@ -19,6 +19,7 @@ import io.starling.mqtt.packet.Unsubscribe;
 import io.starling.mqtt.packet.Will;
 import io.starling.mqtt.session.Session;
 import io.starling.mqtt.session.StoreOrderedActions;
+import io.starling.mqtt.session.Subscriber;
 import io.starling.mqtt.session.SessionOwner;
 import io.starling.mqtt.spi.ClientChannel;
 import io.starling.mqtt.spi.SessionStore;
@@ -62,6 +63,11 @@ public final class Connection implements SessionOwner {
     private static final int PAUSED_HELD = 2;
     private static final int PAUSED_RATE = 4;
     private static final int PAUSED_NOT_WRITABLE = 8;
+    private static final int PAUSED_CONGESTED = 16;
+    /** How often a publisher paused for a congested subscriber checks whether it has caught up. */
+    private static final long CONGESTION_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+    // The subscriber this publisher waits for, while PAUSED_CONGESTED.
+    private Subscriber waitingFor;
 
     // Whether this connection holds one of the maxConnections slots, given back when it closes.
     private boolean counted;
@@ -242,11 +248,7 @@ public final class Connection implements SessionOwner {
             return;
         }
         // The packets of the read batch that came after the pause go first; one of them may pause it again.
-        pausedFor &= ~PAUSED_RATE;
-        runPending();
-        if (state == State.CONNECTED && pausedFor == 0) {
-            channel.resumeReading();
-        }
+        resumeHeld(PAUSED_RATE);
     }
 
     private void pauseReads(int reason) {
@@ -457,7 +459,46 @@ public final class Connection implements SessionOwner {
 
     /** Whether packets already read must wait: an interceptor decides, or a rate limit paused the connection. */
     private boolean holding() {
-        return held || (pausedFor & PAUSED_RATE) != 0;
+        return held || (pausedFor & (PAUSED_RATE | PAUSED_CONGESTED)) != 0;
+    }
+
+    /**
+     * Pauses this publisher's reads until {@code subscriber} has caught up ({@link Subscriber#congested()} false):
+     * back-pressure from a subscriber's queue to the publishers that fill it, so that messages already acknowledged
+     * to them are not dropped at the queue's limit. Polled every 2 ms; the rest of what was read waits, in order.
+     */
+    void waitFor(Subscriber subscriber) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        waitingFor = subscriber;
+        if ((pausedFor & PAUSED_CONGESTED) == 0) {
+            context.stats().onCongestionPause();
+            pauseReads(PAUSED_CONGESTED);
+            channel.schedule(this::checkCongestion, CONGESTION_POLL_NANOS);
+        }
+    }
+
+    private void checkCongestion() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        Subscriber subscriber = waitingFor;
+        if (subscriber != null && subscriber.congested()) {
+            channel.schedule(this::checkCongestion, CONGESTION_POLL_NANOS);
+            return;
+        }
+        waitingFor = null;
+        resumeHeld(PAUSED_CONGESTED);
+    }
+
+    /** Ends a pause that holds packets: those already read go first (one may pause again), then reading resumes. */
+    private void resumeHeld(int reason) {
+        pausedFor &= ~reason;
+        runPending();
+        if (state == State.CONNECTED && pausedFor == 0) {
+            channel.resumeReading();
+        }
     }
 
     private void runPending() {

@@ -10,6 +10,7 @@ import io.starling.mqtt.packet.PubRec;
 import io.starling.mqtt.packet.PubRel;
 import io.starling.mqtt.packet.Publish;
 import io.starling.mqtt.session.Session;
+import io.starling.mqtt.session.Subscriber;
 import io.starling.mqtt.topic.TopicName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,22 +69,27 @@ final class InboundPublishHandler {
     /** Routes the message unless refused ({@code null}), then acknowledges as the QoS requires [MQTT-3.3.4-1]. */
     private static void complete(Connection connection, Session session, ProtocolContext context, Publish publish,
                                  Message message) {
+        Subscriber[] congested = {null};
         if (publish.qos() == QoS.EXACTLY_ONCE) {
             // The id and the forwarded copies are durable together: a restart that kept the id but lost copies
             // would acknowledge a re-sent PUBLISH without forwarding it; the other way round it would forward twice.
             context.registry().store().atomically(() -> {
                 if (message != null) {
-                    context.router().publish(message);
+                    congested[0] = context.router().publish(message);
                 }
                 session.storeInboundQos2(publish.packetId());
             });
         } else if (message != null) {
-            context.router().publish(message);
+            congested[0] = context.router().publish(message);
         }
         switch (publish.qos()) {
             case AT_MOST_ONCE -> { }
             case AT_LEAST_ONCE -> connection.acknowledge(new PubAck(publish.packetId()));
             case EXACTLY_ONCE -> connection.acknowledge(new PubRec(publish.packetId()));
+        }
+        if (congested[0] != null) {
+            // A subscriber is falling behind: this publisher waits rather than overflow the subscriber's queue.
+            connection.waitFor(congested[0]);
         }
     }
 

@@ -59,6 +59,19 @@ public final class Session implements Subscriber {
     private final StoreOrderedActions pendingWrites = new StoreOrderedActions();
     // Payload bytes in the queue, bounded by maxQueuedBytes.
     private long queuedBytes;
+    // Back-pressure toward publishers (congested()): QoS 1/2 deliveries on their way to this session's thread, the
+    // queue length as last published by that thread, whether a client is attached, and the hysteresis state.
+    private final java.util.concurrent.atomic.AtomicInteger inTransit = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int queuedMirror;
+    private volatile boolean online;
+    private volatile boolean congested;
+    private volatile long lastProgressNanos;
+    // Drop log lines: at most one per DROP_LOG_INTERVAL_NANOS, with a count.
+    private long lastDropLogNanos;
+    private long droppedSinceLog;
+    static final long STALL_MILLIS = 500;
+    private static final long STALL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
+    private static final long DROP_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private int nextPacketId = 1;
     // Who the session's client last was (user name included), for the authorizer's canReceive.
     private ClientInfo client;
@@ -128,10 +141,15 @@ public final class Session implements Subscriber {
                 // another packet id, and exactly once would be broken.
                 java.util.concurrent.CompletableFuture<Void> stored = context.store().sync();
                 if (!stored.isDone()) {
+                    inTransit.incrementAndGet();
                     stored.whenComplete((ok, error) -> {
                         if (error == null) {
-                            mailbox.submit(() -> enqueue(message, qos, key));
+                            mailbox.submit(() -> {
+                                inTransit.decrementAndGet();
+                                enqueue(message, qos, key);
+                            });
                         } else {
+                            inTransit.decrementAndGet();
                             LOG.error("client {}: session store failed; QoS 2 message on {} not delivered", clientId,
                                     message.topic(), error);
                         }
@@ -148,8 +166,15 @@ public final class Session implements Subscriber {
     private void deliverStored(Message message, QoS qos, long key) {
         if (mailbox.canRunInline()) {
             enqueue(message, qos, key);
-        } else {
+        } else if (qos == QoS.AT_MOST_ONCE) {
             mailbox.submit(() -> enqueue(message, qos, key));
+        } else {
+            // Counted until the session's own thread has it, so a publisher sees the backlog it is building now.
+            inTransit.incrementAndGet();
+            mailbox.submit(() -> {
+                inTransit.decrementAndGet();
+                enqueue(message, qos, key);
+            });
         }
     }
 
@@ -338,6 +363,7 @@ public final class Session implements Subscriber {
             queue.add(queued);
             queuedBytes += size;
             context.stats().onQueued(1, size);
+            updateCongestion();
             return;
         }
         QueueOverflowPolicy policy = context.config().queueOverflowPolicy();
@@ -346,8 +372,7 @@ public final class Session implements Subscriber {
                 forget(queued.key());
                 context.stats().onQueueOverflowDrop();
                 notifyDrop(queued.message(), "queue full, newest dropped");
-                LOG.warn("client {}: queue full ({} messages, {} bytes), dropped the newest message on {}", clientId,
-                        queue.size(), queuedBytes, queued.message().topic());
+                logDrop("newest", queued.message());
             }
             case DROP_OLDEST -> {
                 // Enough of the oldest go to make room by count and by bytes.
@@ -357,8 +382,7 @@ public final class Session implements Subscriber {
                     forget(dropped.key());
                     context.stats().onQueueOverflowDrop();
                     notifyDrop(dropped.message(), "queue full, oldest dropped");
-                    LOG.warn("client {}: queue full ({} messages, {} bytes), dropped the oldest message on {}",
-                            clientId, queue.size(), queuedBytes, dropped.message().topic());
+                    logDrop("oldest", dropped.message());
                 }
                 if (context.config().maxQueuedMessages() > 0) {
                     queue.add(queued);
@@ -378,11 +402,75 @@ public final class Session implements Subscriber {
         }
     }
 
+    /**
+     * One WARN line per session per second at most, with how many went since the last: a queue that overflows at a
+     * million messages a second must not also write a million log lines.
+     */
+    private void logDrop(String which, Message message) {
+        droppedSinceLog++;
+        long now = System.nanoTime();
+        if (lastDropLogNanos != 0 && now - lastDropLogNanos < DROP_LOG_INTERVAL_NANOS) {
+            return;
+        }
+        LOG.warn("client {}: queue full ({} messages, {} bytes), dropping the {} messages ({} dropped since the last "
+                + "such line; last on {}); counted in queueOverflowDrops", clientId, queue.size(), queuedBytes, which,
+                droppedSinceLog, message.topic());
+        droppedSinceLog = 0;
+        lastDropLogNanos = now;
+    }
+
+    /**
+     * Back-pressure toward publishers: an attached session whose queue is past half its limits (by count or bytes)
+     * asks the connections that publish to it to pause their reads ({@link #congested()}), until it is down to a
+     * quarter. Publishers then wait instead of filling the queue to its limit, where the overflow policy would drop
+     * messages they have had acknowledged. On the owner executor.
+     */
+    private void updateCongestion() {
+        int size = queue == null ? 0 : queue.size();
+        queuedMirror = size;
+        long maxMessages = context.config().maxQueuedMessages();
+        long maxBytes = context.config().maxQueuedBytes();
+        long backlog = (long) size + inTransit.get();
+        if (!congested) {
+            if (channel != null && (backlog > maxMessages / 2 || queuedBytes > maxBytes / 2) && size > 1) {
+                lastProgressNanos = System.nanoTime();
+                congested = true;
+            }
+        } else if (channel == null || backlog <= maxMessages / 4 && queuedBytes <= maxBytes / 4) {
+            congested = false;
+        }
+    }
+
+    /**
+     * Whether publishers to this session should pause: its queue is past half its limits while its client is
+     * connected and taking messages. A client that took nothing for {@value #STALL_MILLIS} ms is not waited for:
+     * it would stall every publisher of its topics, so its queue fills and the overflow policy applies to it alone
+     * (the slow-consumer rule). Called from publishers' threads.
+     */
+    @Override
+    public boolean congested() {
+        if (!congested) {
+            // Deliveries still on their way count: a publisher must not get a whole read batch ahead before this
+            // session's thread has seen any of it.
+            if (!online || (long) inTransit.get() + queuedMirror <= context.config().maxQueuedMessages() / 2) {
+                return false;
+            }
+            lastProgressNanos = System.nanoTime();
+            congested = true;
+            return true;
+        }
+        return System.nanoTime() - lastProgressNanos < STALL_NANOS;
+    }
+
     private QueuedMessage poll() {
         QueuedMessage head = queue.poll();
         int size = head.message().payload().length;
         queuedBytes -= size;
         context.stats().onQueued(-1, -size);
+        if (congested) {
+            lastProgressNanos = System.nanoTime();
+        }
+        updateCongestion();
         return head;
     }
 
@@ -576,6 +664,7 @@ public final class Session implements Subscriber {
         this.owner = newOwner;
         this.client = newOwner.client();
         this.channel = newChannel;
+        online = true;
         if (inflight != null) {
             resendInflight();
         }
@@ -601,6 +690,8 @@ public final class Session implements Subscriber {
         }
         owner = null;
         channel = null;
+        congested = false;
+        online = false;
         if (cleanSession) {
             end();
         }
@@ -615,6 +706,8 @@ public final class Session implements Subscriber {
             SessionOwner old = owner;
             owner = null;
             channel = null;
+            congested = false;
+            online = false;
             old.onTakenOver();
         }
     }
@@ -626,6 +719,8 @@ public final class Session implements Subscriber {
     void reserve(SessionOwner claimant) {
         owner = claimant;
         channel = null;
+        congested = false;
+        online = false;
     }
 
     /** Discards the session: out of the registry and the index; the attached connection, if any, is closed. */
@@ -636,6 +731,8 @@ public final class Session implements Subscriber {
         SessionOwner current = owner;
         owner = null;
         channel = null;
+        congested = false;
+        online = false;
         end();
         if (current != null) {
             current.onSessionDiscarded();
@@ -657,8 +754,11 @@ public final class Session implements Subscriber {
             context.stats().onQueued(-queue.size(), -queuedBytes);
         }
         queue = null;
+        queuedMirror = 0;
         retained = null;
         queuedBytes = 0;
+        congested = false;
+        online = false;
         inboundQos2 = Set.of();
         if (durable) {
             context.store().removeSession(clientId);

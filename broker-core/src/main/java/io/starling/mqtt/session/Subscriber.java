@@ -10,4 +10,12 @@ public interface Subscriber {
      * publisher's thread: implementations hop to their own executor and never block.
      */
     void deliver(Message message, QoS qos);
+
+    /**
+     * Whether its publishers should pause: it is falling behind and taking messages still (back-pressure instead of
+     * a full queue). Called from publishers' threads; never blocks.
+     */
+    default boolean congested() {
+        return false;
+    }
 }

@@ -103,6 +103,8 @@ public final class StarlingMetrics implements MeterBinder {
                 "Times a connection's reads were paused, by reason", Tags.of("reason", "rate_limit"));
         counter(registry, stats, "flow.pauses", "pauses", BrokerStats::writabilityPauses,
                 "Times a connection's reads were paused, by reason", Tags.of("reason", "not_writable"));
+        counter(registry, stats, "flow.pauses", "pauses", BrokerStats::congestionPauses,
+                "Times a connection's reads were paused, by reason", Tags.of("reason", "congested"));
         counter(registry, stats, "flow.throttles", "clients", BrokerStats::throttleStarts,
                 "Times the overload controller started throttling a publisher", Tags.empty());
         counter(registry, stats, "flow.overloads", "episodes", BrokerStats::overloadEpisodes,
