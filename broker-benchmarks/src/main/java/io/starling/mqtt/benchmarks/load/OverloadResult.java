@@ -17,7 +17,7 @@ import java.util.Locale;
  * @param flood the heavy publishers' figures in phase B; {@code recovery} in C, {@code calibration} in calibration
  * @param samples the time series, every {@code sample.interval}
  * @param recoverySeconds from the start of phase C until the heavy publishers' accepted rate stays at 90 % of
- *     their offered rate or more for the rest of C; NaN when it never does
+ *     their offered rate or more in every interval of the series for the rest of C; NaN when it never does
  * @param peakRssBytes the broker's VmHWM at the end, -1 if unknown
  * @param heap the JVM broker's collections from its GC log, empty for other brokers (and when the log is missing)
  * @param startEpochMillis wall-clock time of the scenario's start, to place the GC log's entries
@@ -76,11 +76,13 @@ public record OverloadResult(String target, String error, int light, int heavy, 
      * @param heavyAckedLost of those, how many the heavy subscriber never received (must be 0)
      * @param heavyUnacked heavy messages written and never acknowledged (the publisher may resend them; not losses)
      * @param heavyMissing heavy messages written and never received, acknowledged or not
+     * @param heavyLostByPhase {@code heavyAckedLost} by when the messages were written: in the warm-up and the
+     *     calibration, in phase B, in phase C
      */
     public record Losses(long heavyAcked, long heavyAckedLost, long heavyUnacked, long heavyMissing, long lightAcked,
             long lightAckedLost, long lightUnacked, long heavyDuplicates, long lightDuplicates, int heavyPublishersClosed,
-            int heavySubscribersClosed, int lightClosed) {
-        public static final Losses NONE = new Losses(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+            int heavySubscribersClosed, int lightClosed, long[] heavyLostByPhase) {
+        public static final Losses NONE = new Losses(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new long[3]);
 
         public long ackedLost() {
             return heavyAckedLost + lightAckedLost;
@@ -149,9 +151,31 @@ public record OverloadResult(String target, String error, int light, int heavy, 
                 && losses.heavyPublishersClosed() == 0;
     }
 
-    /** Whether the heavy publishers' accepted rate came back to their offered rate within phase C. */
+    /**
+     * Whether the heavy publishers' accepted rate came back to their offered rate within phase C: over its second
+     * half the broker accepted at least 95 % of what they offered.
+     */
     public boolean recovered() {
-        return !Double.isNaN(recoverySeconds);
+        return recoveryShare() >= 0.95;
+    }
+
+    /** Accepted ÷ offered over the second half of phase C, from the time series; NaN without readings there. */
+    public double recoveryShare() {
+        double from = (marks[C] + marks[END]) / 2;
+        Sample first = null;
+        Sample last = null;
+        for (Sample s : samples) {
+            if (s.seconds() >= from && first == null) {
+                first = s;
+            }
+            if (s.seconds() <= marks[END] + 1e-9) {
+                last = s;
+            }
+        }
+        if (first == null || last == null || last.offered() <= first.offered()) {
+            return Double.NaN;
+        }
+        return (double) (last.accepted() - first.accepted()) / (last.offered() - first.offered());
     }
 
     /** The largest RSS sampled in {@code [from, to)} seconds, -1 if none. */
@@ -206,8 +230,8 @@ public record OverloadResult(String target, String error, int light, int heavy, 
                 target, sustainedRate, calibratedRate, calibratedAccepted, lightA.millis(), lightB.millis(),
                 lightC.millis(), lightP99Ratio(), flood.offeredPerSecond(), flood.acceptedPerSecond(),
                 100 * flood.acceptedShare(), flood.deliveredPerSecond(), recovery.offeredPerSecond(),
-                recovery.acceptedPerSecond(), recovered() ? String.format(Locale.ROOT, "after %.1f s", recoverySeconds)
-                        : "NO", losses.ackedLost(), losses.heavyAckedLost(), losses.heavyAcked(), losses.lightAckedLost(),
+                recovery.acceptedPerSecond(), (recovered() ? "yes" : "NO") + String.format(Locale.ROOT,
+                        " (%.0f %% in its second half, steady after %.1f s)", 100 * recoveryShare(), recoverySeconds), losses.ackedLost(), losses.heavyAckedLost(), losses.heavyAcked(), losses.lightAckedLost(),
                 losses.heavyUnacked() + losses.lightUnacked(), losses.heavyDuplicates() + losses.lightDuplicates(),
                 losses.closed(), peakRssBytes >> 20,
                 heap.isEmpty() ? "" : ", max heap after GC " + (maxHeapAfterGc() >> 20) + " MiB",

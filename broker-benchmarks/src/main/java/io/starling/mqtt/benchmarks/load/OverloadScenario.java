@@ -149,12 +149,14 @@ public final class OverloadScenario {
             int window = params.i("overload.window");
             double factor = params.d("overload.factor");
             OverloadResult.Window b0 = phases.heavy(start);
+            long[] writtenAtB = written(heavyPubs);
             marks[OverloadResult.B] = sampler.seconds(System.nanoTime());
             heavyPubs.forEach(p -> p.retarget(factor * sustained / heavy, window));
             sleep(params.d("overload.flood"));
 
             // C: recovery
             double recoveryFactor = params.d("overload.recovery.factor");
+            long[] writtenAtC = written(heavyPubs);
             heavyPubs.forEach(p -> p.retarget(recoveryFactor * sustained / heavy, window));
             OverloadResult.Window c0 = phases.heavy(start);
             marks[OverloadResult.C] = sampler.seconds(System.nanoTime());
@@ -173,7 +175,8 @@ public final class OverloadScenario {
             sampler.close();
 
             LoadGenerator.drain(run, params.d("overload.drain"));
-            OverloadResult.Losses losses = losses(lights, heavyPubs, heavySubs, run, lightGroup, heavyGroup);
+            OverloadResult.Losses losses = losses(lights, heavyPubs, heavySubs, run, lightGroup, heavyGroup,
+                    writtenAtB, writtenAtC);
             List<OverloadResult.Sample> samples = sampler.samples();
             double recoverySeconds = OverloadResult.recoverySeconds(samples, marks[OverloadResult.C],
                     marks[OverloadResult.END], 0.9);
@@ -260,30 +263,35 @@ public final class OverloadScenario {
 
     /** Every acknowledged message looked up at its subscriber; duplicates and closed connections. */
     private static OverloadResult.Losses losses(List<LoadClient> lights, List<LoadClient> heavyPubs,
-            List<LoadClient> heavySubs, RunContext run, EventLoopGroup lightGroup, EventLoopGroup heavyGroup)
-            throws InterruptedException {
-        long[] heavy = new long[4]; // acked, acked and lost, written and unacked, written and missing
+            List<LoadClient> heavySubs, RunContext run, EventLoopGroup lightGroup, EventLoopGroup heavyGroup,
+            long[] writtenAtB, long[] writtenAtC) throws InterruptedException {
+        // acked, acked and lost, written and unacked, written and missing, lost before B, in B, in C
+        long[] heavy = new long[7];
         for (int i = 0; i < heavyPubs.size(); i++) {
             int index = heavyPubs.get(i).spec().publisher().index();
-            accumulate(heavy, heavyPubs.get(i), heavySubs.get(i), index);
+            accumulate(heavy, heavyPubs.get(i), heavySubs.get(i), index, writtenAtB[i], writtenAtC[i]);
         }
-        long[] light = new long[4];
+        long[] light = new long[7];
         for (LoadClient c : lights) {
-            accumulate(light, c, c, c.spec().publisher().index());
+            accumulate(light, c, c, c.spec().publisher().index(), 0, 0);
         }
         Counters h = run.counters(heavyGroup);
         Counters l = run.counters(lightGroup);
         return new OverloadResult.Losses(heavy[0], heavy[1], heavy[2], heavy[3], light[0], light[1], light[2],
-                h.duplicates(), l.duplicates(), closed(heavyPubs), closed(heavySubs), closed(lights));
+                h.duplicates(), l.duplicates(), closed(heavyPubs), closed(heavySubs), closed(lights),
+                new long[] {heavy[4], heavy[5], heavy[6]});
     }
 
-    /** Adds publisher {@code pub}'s acknowledged, lost-after-ack, unacknowledged and missing counts. */
-    static void accumulate(long[] into, LoadClient pub, LoadClient sub, int index) throws InterruptedException {
+    /**
+     * Adds publisher {@code pub}'s acknowledged, lost-after-ack, unacknowledged and missing counts, and the lost ones
+     * by sequence number: below {@code b}, from {@code b} to below {@code c}, from {@code c} on.
+     */
+    private static void accumulate(long[] into, LoadClient pub, LoadClient sub, int index, long b, long c)
+            throws InterruptedException {
         BitSet acked = pub.query(LoadClient::acknowledged);
         long written = pub.query(LoadClient::written);
-        BitSet received = sub.query(c -> c.receivedFrom(index));
-        BitSet lost = (BitSet) acked.clone();
-        lost.andNot(received);
+        BitSet received = sub.query(x -> x.receivedFrom(index));
+        BitSet lost = lost(acked, received);
         BitSet missing = new BitSet();
         missing.set(0, (int) written);
         missing.andNot(received);
@@ -291,6 +299,25 @@ public final class OverloadScenario {
         into[1] += lost.cardinality();
         into[2] += written - acked.cardinality();
         into[3] += missing.cardinality();
+        into[4] += lost.get(0, (int) b).cardinality();
+        into[5] += lost.get((int) b, (int) Math.max(b, c)).cardinality();
+        into[6] += lost.get((int) Math.max(b, c), Math.max((int) Math.max(b, c), lost.length())).cardinality();
+    }
+
+    /** The acknowledged sequence numbers that were not received. */
+    static BitSet lost(BitSet acked, BitSet received) {
+        BitSet lost = (BitSet) acked.clone();
+        lost.andNot(received);
+        return lost;
+    }
+
+    /** Each publisher's messages written so far. */
+    private static long[] written(List<LoadClient> publishers) throws InterruptedException {
+        long[] n = new long[publishers.size()];
+        for (int i = 0; i < n.length; i++) {
+            n[i] = publishers.get(i).query(LoadClient::written);
+        }
+        return n;
     }
 
     static int closed(List<LoadClient> clients) {

@@ -15,12 +15,14 @@ import java.util.Locale;
  * @param s1 what became of the subscriber that stopped reading
  * @param healthyQos1Acked QoS 1 messages the broker acknowledged, times the healthy subscribers (what they must get)
  * @param healthyQos1Lost of those, how many never arrived (must be 0)
+ * @param healthyQos1LostBefore of those, how many were published before the stall
  * @param healthyQos0Missing QoS 0 messages written that the healthy subscribers did not get (drops: allowed)
  * @param samples the time series, every {@code sample.interval}
  * @param heap the JVM broker's collections from its GC log, empty for other brokers
  */
 public record SlowConsumerResult(String target, String error, int subscribers, double[] marks, Window before,
-        Window stall, SlowSubscriber s1, long healthyQos1Acked, long healthyQos1Lost, long healthyQos0Written,
+        Window stall, SlowSubscriber s1, long healthyQos1Acked, long healthyQos1Lost, long healthyQos1LostBefore,
+        long healthyQos0Written,
         long healthyQos0Missing, long healthyDuplicates, int healthyClosed, int publishersClosed, List<Sample> samples,
         long peakRssBytes, List<HeapSample> heap, long startEpochMillis, double keep, long growthBytes)
         implements GcLogged<SlowConsumerResult> {
@@ -84,26 +86,26 @@ public record SlowConsumerResult(String target, String error, int subscribers, d
 
     public static SlowConsumerResult failed(String target, String error) {
         return new SlowConsumerResult(target, error, 0, new double[4], Window.NONE, Window.NONE, SlowSubscriber.NONE,
-                0, 0, 0, 0, 0, 0, 0, List.of(), -1, List.of(), 0, Double.NaN, 0);
+                0, 0, 0, 0, 0, 0, 0, 0, List.of(), -1, List.of(), 0, Double.NaN, 0);
     }
 
     public SlowConsumerResult withTarget(String name) {
         return new SlowConsumerResult(name, error, subscribers, marks, before, stall, s1, healthyQos1Acked,
-                healthyQos1Lost, healthyQos0Written, healthyQos0Missing, healthyDuplicates, healthyClosed,
+                healthyQos1Lost, healthyQos1LostBefore, healthyQos0Written, healthyQos0Missing, healthyDuplicates, healthyClosed,
                 publishersClosed, samples, peakRssBytes, heap, startEpochMillis, keep, growthBytes);
     }
 
     @Override
     public SlowConsumerResult withError(String why) {
         return new SlowConsumerResult(target, error == null ? why : error + "; " + why, subscribers, marks, before,
-                stall, s1, healthyQos1Acked, healthyQos1Lost, healthyQos0Written, healthyQos0Missing, healthyDuplicates,
+                stall, s1, healthyQos1Acked, healthyQos1Lost, healthyQos1LostBefore, healthyQos0Written, healthyQos0Missing, healthyDuplicates,
                 healthyClosed, publishersClosed, samples, peakRssBytes, heap, startEpochMillis, keep, growthBytes);
     }
 
     @Override
     public SlowConsumerResult withHeap(List<HeapSample> collections) {
         return new SlowConsumerResult(target, error, subscribers, marks, before, stall, s1, healthyQos1Acked,
-                healthyQos1Lost, healthyQos0Written, healthyQos0Missing, healthyDuplicates, healthyClosed,
+                healthyQos1Lost, healthyQos1LostBefore, healthyQos0Written, healthyQos0Missing, healthyDuplicates, healthyClosed,
                 publishersClosed, samples, peakRssBytes, List.copyOf(collections), startEpochMillis, keep, growthBytes);
     }
 
@@ -161,12 +163,14 @@ public record SlowConsumerResult(String target, String error, int subscribers, d
             return "slow-consumer @ " + target + ": FAILED " + error;
         }
         return String.format(Locale.ROOT, "slow-consumer @ %s: healthy %.0f → %.0f msg/s (×%.2f, QoS 0 %.0f → %.0f, "
-                        + "QoS 1 %.0f → %.0f); acked QoS 1 lost to the healthy %d of %d, QoS 0 missing %d of %d; S1 %s, "
+                        + "QoS 1 %.0f → %.0f); acked QoS 1 lost to the healthy %d of %d (%d published before the "
+                        + "stall), QoS 0 missing %d of %d; S1 %s, "
                         + "QoS 1 %d of %d acked received (%d lost), QoS 0 %d of %d; RSS max before stall %d, in stall %d "
                         + "MiB, growth in its second half %d MiB%s%s",
                 target, before.healthyPerSecond(), stall.healthyPerSecond(), throughputRatio(),
                 before.healthyQos0PerSecond(), stall.healthyQos0PerSecond(), before.healthyQos1PerSecond(),
-                stall.healthyQos1PerSecond(), healthyQos1Lost, healthyQos1Acked, healthyQos0Missing, healthyQos0Written,
+                stall.healthyQos1PerSecond(), healthyQos1Lost, healthyQos1Acked, healthyQos1LostBefore,
+                healthyQos0Missing, healthyQos0Written,
                 s1.closed() ? String.format(Locale.ROOT, "closed by the broker %.1f s into the stall", s1.closedAfter())
                         : "kept open",
                 s1.qos1Received(), s1.qos1Acked(), s1.qos1Lost(), s1.qos0Received(), s1.qos0Written(),

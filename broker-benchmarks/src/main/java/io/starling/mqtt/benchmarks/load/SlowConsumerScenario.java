@@ -131,9 +131,13 @@ public final class SlowConsumerScenario {
             long healthyAcked = 0;
             long healthyLost = 0;
             long healthyQos0Missing = 0;
+            long healthyLostBefore = 0;
+            int stallSeq = (int) w1.qos1Written();
             for (LoadClient h : healthy) {
                 healthyAcked += acked.cardinality();
-                healthyLost += lost(acked, h.query(c -> c.receivedFrom(1)));
+                BitSet lost = OverloadScenario.lost(acked, h.query(c -> c.receivedFrom(1)));
+                healthyLost += lost.cardinality();
+                healthyLostBefore += lost.get(0, stallSeq).cardinality();
                 healthyQos0Missing += qos0Written - h.query(c -> c.receivedFrom(0)).cardinality();
             }
             BitSet s1Qos1 = s1.query(c -> c.receivedFrom(1));
@@ -141,24 +145,18 @@ public final class SlowConsumerScenario {
             SlowConsumerResult.SlowSubscriber fate = new SlowConsumerResult.SlowSubscriber(
                     closedAt == 0 ? Double.NaN : (closedAt - stallAt) / 1e9, s1AtResume - s1AtStall,
                     s1.query(c -> c.receivedFrom(0)).cardinality(), qos0Written, s1Qos1.cardinality(),
-                    acked.cardinality(), lost(acked, s1Qos1), s1Count(s1) - s1AtResume);
+                    acked.cardinality(), OverloadScenario.lost(acked, s1Qos1).cardinality(), s1Count(s1) - s1AtResume);
             Counters main = run.counters(mainGroup);
             String error = sampler.firstFailure() == null ? null : "sampling: " + sampler.firstFailure();
             if (s1At0 == s1AtStall) {
                 error = (error == null ? "" : error + "; ") + "S1 received nothing before the stall";
             }
             return new SlowConsumerResult("", error, clients.subscribers().size(), marks, w1.minus(w0), w2.minus(w1),
-                    fate, healthyAcked, healthyLost, qos0Written * healthy.size(), healthyQos0Missing,
+                    fate, healthyAcked, healthyLost, healthyLostBefore, qos0Written * healthy.size(), healthyQos0Missing,
                     main.duplicates(), OverloadScenario.closed(healthy), OverloadScenario.closed(pubs),
                     sampler.samples(), probe.peakRssBytes(), List.of(), startEpoch, params.d("slow.keep"),
                     (long) (params.d("slow.growth") * (1 << 20)));
         }
-    }
-
-    private static long lost(BitSet acked, BitSet received) {
-        BitSet lost = (BitSet) acked.clone();
-        lost.andNot(received);
-        return lost.cardinality();
     }
 
     private static long s1Count(LoadClient s1) throws InterruptedException {

@@ -37,7 +37,8 @@ final class OverloadCsv {
                 + "light_b_p99_ns,light_b_max_ns,light_c_p50_ns,light_c_p99_ns,light_c_max_ns,light_p99_ratio,"
                 + "heavy_b_p50_ns,heavy_b_p99_ns,heavy_c_p50_ns,heavy_c_p99_ns,b_offered_per_s,b_sent_per_s,"
                 + "b_accepted_per_s,b_delivered_per_s,c_offered_per_s,c_sent_per_s,c_accepted_per_s,c_delivered_per_s,"
-                + "throttled,recovery_s,heavy_acked,heavy_acked_lost,heavy_unacked,heavy_missing,light_acked,"
+                + "throttled,recovered,recovery_share,recovery_s,heavy_acked,heavy_acked_lost,heavy_lost_calibration,"
+                + "heavy_lost_b,heavy_lost_c,heavy_unacked,heavy_missing,light_acked,"
                 + "light_acked_lost,light_unacked,heavy_duplicates,light_duplicates,heavy_publishers_closed,"
                 + "heavy_subscribers_closed,light_closed,peak_rss_bytes,max_heap_after_gc_bytes");
         List<String> series = new ArrayList<>();
@@ -52,8 +53,10 @@ final class OverloadCsv {
                     lat(r.lightA()), lat(r.lightB()), lat(r.lightC()), num(r.lightP99Ratio()),
                     Long.toString(r.heavyB().p50()), Long.toString(r.heavyB().p99()), Long.toString(r.heavyC().p50()),
                     Long.toString(r.heavyC().p99()), window(r.flood()), window(r.recovery()),
-                    Boolean.toString(r.throttled()), num(r.recoverySeconds()),
-                    Long.toString(r.losses().heavyAcked()), Long.toString(r.losses().heavyAckedLost()),
+                    Boolean.toString(r.throttled()), Boolean.toString(r.recovered()), num(r.recoveryShare()),
+                    num(r.recoverySeconds()), Long.toString(r.losses().heavyAcked()),
+                    Long.toString(r.losses().heavyAckedLost()), Long.toString(r.losses().heavyLostByPhase()[0]),
+                    Long.toString(r.losses().heavyLostByPhase()[1]), Long.toString(r.losses().heavyLostByPhase()[2]),
                     Long.toString(r.losses().heavyUnacked()), Long.toString(r.losses().heavyMissing()),
                     Long.toString(r.losses().lightAcked()), Long.toString(r.losses().lightAckedLost()),
                     Long.toString(r.losses().lightUnacked()), Long.toString(r.losses().heavyDuplicates()),
@@ -76,7 +79,7 @@ final class OverloadCsv {
         List<String> rows = new ArrayList<>();
         rows.add("target,error,subscribers,t_before,t_stall,t_resume,t_end,before_healthy_per_s,"
                 + "before_healthy_qos0_per_s,before_healthy_qos1_per_s,stall_healthy_per_s,stall_healthy_qos0_per_s,"
-                + "stall_healthy_qos1_per_s,throughput_ratio,healthy_qos1_acked,healthy_qos1_lost,"
+                + "stall_healthy_qos1_per_s,throughput_ratio,healthy_qos1_acked,healthy_qos1_lost,healthy_qos1_lost_before,"
                 + "healthy_qos0_written,healthy_qos0_missing,healthy_duplicates,healthy_closed,publishers_closed,"
                 + "s1_closed_after_s,s1_during_stall,s1_qos0_received,s1_qos0_written,s1_qos1_received,s1_qos1_acked,"
                 + "s1_qos1_lost,s1_after_resume,rss_growth_bytes,heap_growth_bytes,peak_rss_bytes");
@@ -93,6 +96,7 @@ final class OverloadCsv {
                     num(r.stall().healthyPerSecond()), num(r.stall().healthyQos0PerSecond()),
                     num(r.stall().healthyQos1PerSecond()), num(r.throughputRatio()),
                     Long.toString(r.healthyQos1Acked()), Long.toString(r.healthyQos1Lost()),
+                    Long.toString(r.healthyQos1LostBefore()),
                     Long.toString(r.healthyQos0Written()), Long.toString(r.healthyQos0Missing()),
                     Long.toString(r.healthyDuplicates()), Integer.toString(r.healthyClosed()),
                     Integer.toString(r.publishersClosed()), num(s1.closedAfter()), Long.toString(s1.duringStall()),

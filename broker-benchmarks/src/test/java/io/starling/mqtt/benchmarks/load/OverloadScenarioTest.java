@@ -117,6 +117,8 @@ class OverloadScenarioTest {
             assertThat(r.error()).as(r.summary()).isNull();
             assertThat(r.losses().ackedLost()).as(r.summary()).isEqualTo(broker.stats().queueOverflowDrops());
             assertThat(r.losses().heavyMissing()).isGreaterThanOrEqualTo(r.losses().heavyAckedLost());
+            assertThat(java.util.Arrays.stream(r.losses().heavyLostByPhase()).sum())
+                    .isEqualTo(r.losses().heavyAckedLost());
         }
     }
 
@@ -133,7 +135,8 @@ class OverloadScenarioTest {
     }
 
     private static OverloadResult withFlood(OverloadResult.Window flood, int publishersClosed) {
-        OverloadResult.Losses l = new OverloadResult.Losses(0, 0, 0, 0, 0, 0, 0, 0, 0, publishersClosed, 0, 0);
+        OverloadResult.Losses l = new OverloadResult.Losses(0, 0, 0, 0, 0, 0, 0, 0, 0, publishersClosed, 0, 0,
+                new long[3]);
         OverloadResult f = OverloadResult.failed("t", null);
         return new OverloadResult("t", null, 1, 1, 1, 1, 1, 3, 0.5, new double[] {1, 2, 3, 4, 5}, f.lightA(),
                 f.lightB(), f.lightC(), f.heavyB(), f.heavyC(), OverloadResult.Window.NONE, flood,

@@ -87,6 +87,7 @@ class SlowConsumerScenarioTest {
             assertThat(r.s1().qos1Lost()).as(r.summary()).isPositive();
             assertThat(r.s1().qos1Lost() + r.healthyQos1Lost()).isEqualTo(broker.stats().queueOverflowDrops());
             assertThat(r.s1().qos1Received() + r.s1().qos1Lost()).isEqualTo(r.s1().qos1Acked());
+            assertThat(r.healthyQos1LostBefore()).isBetween(0L, r.healthyQos1Lost());
         }
     }
 
@@ -98,7 +99,7 @@ class SlowConsumerScenarioTest {
                 new HeapSample(4.5, 300L << 20, 70L << 20, false), new HeapSample(5.5, 300L << 20, 50L << 20, false));
         SlowConsumerResult r = new SlowConsumerResult("t", null, 3, new double[] {1, 2, 6, 7},
                 SlowConsumerResult.Window.NONE, SlowConsumerResult.Window.NONE, SlowConsumerResult.SlowSubscriber.NONE,
-                0, 0, 0, 0, 0, 0, 0, samples, -1, heap, 0, 0.8, 32L << 20);
+                0, 0, 0, 0, 0, 0, 0, 0, samples, -1, heap, 0, 0.8, 32L << 20);
 
         // stall from 2 to 6 s: first half [2, 4) peaks at 150 MiB, second half [4, 6] at 200 MiB
         assertThat(r.rssGrowth()).isEqualTo(50L << 20);

@@ -37,24 +37,27 @@ class OverloadReportTest {
                 latency(1), latency(3), latency(1), latency(50), latency(1),
                 new OverloadResult.Window(3, 0, 3000, 3000, 3000), new OverloadResult.Window(10, 30_000, 10_000, 10_000,
                         10_000), new OverloadResult.Window(8, 4000, 4000, 4000, 4000),
-                new OverloadResult.Losses(20_000, 0, 0, 0, 5000, 0, 0, 0, 0, 0, 0, 0), samples, 0.5, 150L << 20,
+                new OverloadResult.Losses(20_000, 0, 0, 0, 5000, 0, 0, 0, 0, 0, 0, 0, new long[3]), samples, 0.5,
+                150L << 20,
                 List.of(new HeapSample(12, 400L << 20, 300L << 20, false)), 0);
         OverloadResult mosquitto = OverloadResult.failed("mosquitto", "setup timed out | 3 of 208 clients ready");
         SlowConsumerResult slow = new SlowConsumerResult("starling", null, 5, new double[] {3, 6, 16, 18},
                 new SlowConsumerResult.Window(3, 1500, 1500, 1000, 1000, 1000),
                 new SlowConsumerResult.Window(10, 2500, 2500, 3000, 3000, 3000),
-                new SlowConsumerResult.SlowSubscriber(2.5, 0, 100, 4000, 200, 4000, 3800, 0), 16_000, 7, 16_000, 0, 0, 0,
-                0, List.of(), 200L << 20, List.of(), 0, 0.8, 32L << 20);
+                new SlowConsumerResult.SlowSubscriber(2.5, 0, 100, 4000, 200, 4000, 3800, 0), 16_000, 7, 2, 16_000, 0, 0,
+                0, 0, List.of(), 200L << 20, List.of(), 0, 0.8, 32L << 20);
 
         StringBuilder md = new StringBuilder();
         OverloadReport report = new OverloadReport(o, List.of(starling, mosquitto), List.of(slow), dir);
         report.write(md, f -> "charts/" + f);
         String text = md.toString();
 
-        assertThat(text).contains("| Starling | 1k | 1.00 → 3.00 | 3.00 **no** | 33 % | 1.00 | yes | yes, after 0.5 s "
-                + "| 0 | 300 **over** | 150 |");
+        // C: 500 msg/s offered and accepted from 21 s on
+        assertThat(text).contains("| Starling | 1k | 1.00 → 3.00 | 3.00 **no** | 33 % | 1.00 | yes | yes (100 %; "
+                + "steady after 0.5 s) | 0 | 300 **over** | 150 |");
         assertThat(text).contains("| Mosquitto | failed: setup timed out / 3 of 208 clients ready |");
-        assertThat(text).contains("| Starling | 1k → 500 | 0.50 | **no** | – | – | not measured | **7** | closed by the broker "
+        assertThat(text).contains("| Starling | 1k → 500 | 0.50 | **no** | – | – | not measured | **7** (2 published "
+                + "before the stall) | closed by the broker "
                 + "2.5 s into the stall; 200 of 4000 acked QoS 1 received (3800 lost), 0 after it read again |");
         assertThat(text).contains("![Heavy publishers' accepted rate](charts/overload-accepted.png)",
                 "![The other subscribers' throughput](charts/slow-consumer-throughput.png)");
