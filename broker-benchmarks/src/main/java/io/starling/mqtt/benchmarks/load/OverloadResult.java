@@ -152,6 +152,15 @@ public record OverloadResult(String target, String error, int light, int heavy, 
     }
 
     /**
+     * Whether phase B was no overload at all for this broker: it accepted at least 90 % of what was offered and
+     * delivered it (a calibration with window {@code window} can underestimate a broker whose round trip, not its
+     * throughput, limits it). Throttling is then neither needed nor shown.
+     */
+    public boolean notOverloaded() {
+        return flood.offered() > 0 && flood.acceptedShare() >= 0.9 && flood.accepted() <= 1.1 * flood.delivered();
+    }
+
+    /**
      * Whether the heavy publishers' accepted rate came back to their offered rate within phase C: over its second
      * half the broker accepted at least 95 % of what they offered.
      */

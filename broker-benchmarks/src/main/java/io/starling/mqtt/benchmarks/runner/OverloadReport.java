@@ -92,7 +92,10 @@ final class OverloadReport {
                 .append("faster than it delivers is queueing or dropping, not throttling; connections kept) and ")
                 .append("recover in C (accepted ≥ 95 % of offered over the second half of C; the table also gives when ")
                 .append("every ").append(p.get("sample.interval")).append(" s interval reached 90 % and stayed there); ")
-                .append("no acknowledged QoS 1 message is lost.\n\n");
+                .append("no acknowledged QoS 1 message is lost. \"Not overloaded\": the broker took and delivered ")
+                .append("at least 90 % of what B offered, so S (measured with a window of ").append(p.get("window"))
+                .append(") understated what it takes with a window of ").append(p.get("overload.window"))
+                .append("; raise `overload.factor` to overload it.\n\n");
         md.append("| broker | S msg/s | light p99 A → B ms | ×, ≤ ").append(fmt(latencyFactor))
                 .append("? | B accepted ÷ offered | B accepted ÷ delivered | throttled? | C recovered? | acked lost | heap after GC max MiB | ")
                 .append("peak RSS MiB |\n| --- | ---: | ---: | --- | ---: | ---: | --- | --- | ---: | ---: | ---: |\n");
@@ -111,7 +114,7 @@ final class OverloadReport {
                     .append(" | ").append(percent(r.flood().acceptedShare()))
                     .append(" | ").append(dec(r.flood().delivered() > 0
                             ? (double) r.flood().accepted() / r.flood().delivered() : Double.NaN))
-                    .append(" | ").append(r.throttled() ? "yes" : "**no**")
+                    .append(" | ").append(r.throttled() ? "yes" : r.notOverloaded() ? "not overloaded" : "**no**")
                     .append(" | ").append(r.recovered() ? "yes" : "**no**")
                     .append(String.format(Locale.ROOT, " (%s; steady after %s)", percent(r.recoveryShare()),
                             Double.isNaN(r.recoverySeconds()) ? "never"

@@ -127,7 +127,10 @@ class OverloadScenarioTest {
         OverloadResult held = withFlood(new OverloadResult.Window(10, 30_000, 10_500, 10_000, 9_500), 0);
         assertThat(held.throttled()).isTrue();
         // everything offered taken: no throttling needed or done
-        assertThat(withFlood(new OverloadResult.Window(10, 30_000, 29_000, 28_000, 28_000), 0).throttled()).isFalse();
+        OverloadResult took = withFlood(new OverloadResult.Window(10, 30_000, 29_000, 28_000, 28_000), 0);
+        assertThat(took.throttled()).isFalse();
+        assertThat(took.notOverloaded()).isTrue();
+        assertThat(held.notOverloaded()).isFalse();
         // acknowledged at twice the rate it delivered: queueing or dropping, not throttling
         assertThat(withFlood(new OverloadResult.Window(10, 30_000, 10_000, 10_000, 5_000), 0).throttled()).isFalse();
         // held back by closing a publisher's connection
