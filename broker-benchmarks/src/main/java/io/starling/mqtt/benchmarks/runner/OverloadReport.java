@@ -218,7 +218,7 @@ final class OverloadReport {
             }
             accepted.add(new Charts.Line(t.label(), Charts.color(t), rate[0], rate[1], false));
             memory.addAll(memory(t, s, OverloadResult.Sample::seconds, OverloadResult.Sample::rssBytes, r.heap(), from,
-                    r.marks()[OverloadResult.END] + 1));
+                    from, r.marks()[OverloadResult.END] + 1));
             latency.add(new Charts.Series(t.label(), Charts.color(t), new double[] {msOrNaN(r.lightA().p50()),
                 msOrNaN(r.lightA().p99()), msOrNaN(r.lightB().p50()), msOrNaN(r.lightB().p99()),
                 msOrNaN(r.lightC().p50()), msOrNaN(r.lightC().p99())}));
@@ -346,7 +346,7 @@ final class OverloadReport {
             }
             throughput.add(new Charts.Line(t.label(), Charts.color(t), rate[0], rate[1], false));
             memory.addAll(memory(t, r.samples(), SlowConsumerResult.Sample::seconds, SlowConsumerResult.Sample::rssBytes,
-                    r.heap(), 0, r.marks()[SlowConsumerResult.END]));
+                    r.heap(), from, 0, r.marks()[SlowConsumerResult.END]));
         }
         Charts.lines(charts.resolve("slow-consumer-throughput.png"), "The other subscribers' msg/s ÷ their msg/s "
                 + "before S1 stopped reading", "seconds from the stall", "× before", throughput, markers, false);
@@ -360,16 +360,16 @@ final class OverloadReport {
 
     /**
      * The memory lines of one broker, x = seconds after {@code origin}: RSS from the samples (solid), and for a JVM
-     * the heap after each collection in {@code [origin, to]} (dashed).
+     * the heap after each collection in {@code [from, to]} (dashed).
      */
-    private static <S> List<Charts.Line> memory(Target t, List<S> samples, java.util.function.ToDoubleFunction<S> seconds,
-            ToLongFunction<S> rss, List<HeapSample> heap, double origin, double to) {
+    static <S> List<Charts.Line> memory(Target t, List<S> samples, java.util.function.ToDoubleFunction<S> seconds,
+            ToLongFunction<S> rss, List<HeapSample> heap, double origin, double from, double to) {
         List<Charts.Line> lines = new ArrayList<>();
         lines.add(new Charts.Line(t.label() + " RSS", Charts.color(t),
                 samples.stream().mapToDouble(x -> seconds.applyAsDouble(x) - origin).toArray(),
                 samples.stream().mapToDouble(x -> rss.applyAsLong(x) < 0 ? Double.NaN : rss.applyAsLong(x) / 1048576.0)
                         .toArray(), false));
-        List<HeapSample> h = heap.stream().filter(x -> x.seconds() >= origin - 1e-9 && x.seconds() <= to).toList();
+        List<HeapSample> h = heap.stream().filter(x -> x.seconds() >= from - 1e-9 && x.seconds() <= to).toList();
         if (!h.isEmpty()) {
             lines.add(new Charts.Line(t.label() + " heap after GC", Charts.color(t),
                     h.stream().mapToDouble(x -> x.seconds() - origin).toArray(),

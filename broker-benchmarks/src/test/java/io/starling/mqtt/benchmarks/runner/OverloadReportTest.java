@@ -70,6 +70,22 @@ class OverloadReportTest {
     }
 
     @Test
+    void memoryLinesArePlacedRelativeToTheirOrigin() {
+        List<double[]> samples = List.of(new double[] {3, 100 << 20}, new double[] {8, 200 << 20});
+        List<HeapSample> heap = List.of(new HeapSample(1, 50L << 20, 10L << 20, false),
+                new HeapSample(7, 60L << 20, 20L << 20, false), new HeapSample(30, 60L << 20, 30L << 20, false));
+
+        List<Charts.Line> lines = OverloadReport.memory(Target.STARLING, samples, s -> s[0], s -> (long) s[1], heap, 6,
+                0, 20);
+
+        assertThat(lines).extracting(Charts.Line::name).containsExactly("Starling RSS", "Starling heap after GC");
+        assertThat(lines.get(0).x()).containsExactly(-3, 2);
+        assertThat(lines.get(0).y()).containsExactly(100, 200);
+        assertThat(lines.get(1).x()).containsExactly(-5, 1);
+        assertThat(lines.get(1).y()).containsExactly(10, 20);
+    }
+
+    @Test
     void ratesComeFromTheGrowthBetweenReadings() {
         List<double[]> samples = List.of(new double[] {1, 0}, new double[] {1.5, 100}, new double[] {2.5, 100});
 
