@@ -18,8 +18,8 @@
 # BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"), SKIP_BUILD=1 to reuse target/benchmarks.jar,
 # BENCHMARKS_JAR to use a benchmarks.jar built elsewhere (no build), MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1
 # p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all but flood),
-# and by name only p2p-qos1-persistent latency-persistent p2p-qos1-ws. More targets: starling-durable starling-periodic
-# hivemq-persistent mosquitto-persistent.
+# and by name only p2p-qos1-persistent latency-persistent p2p-qos1-ws overload slow-consumer (issue 7: about 35 s and
+# 25 s per broker in quick mode). More targets: starling-durable starling-periodic hivemq-persistent mosquitto-persistent.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -7,13 +7,21 @@ package io.starling.mqtt.benchmarks.load;
  * @param subscribeQos the QoS requested for {@code filter}
  * @param publisher what to publish, or null
  * @param cleanSession false for a persistent session (clean session 0), whose QoS 1/2 messages a durable broker stores
+ * @param exact keep every sequence number: a publisher the ones the broker acknowledged, a subscriber the ones it
+ *     received from each publisher, so that acknowledged messages that never arrived can be counted exactly (a bit
+ *     per message; the overload and slow-consumer scenarios)
  */
 record ClientSpec(String clientId, int keepAliveSeconds, String filter, int subscribeQos, PublisherSpec publisher,
-        boolean cleanSession) {
+        boolean cleanSession, boolean exact) {
 
     /** A client with a clean session, as in every scenario but the persistent ones. */
     ClientSpec(String clientId, int keepAliveSeconds, String filter, int subscribeQos, PublisherSpec publisher) {
         this(clientId, keepAliveSeconds, filter, subscribeQos, publisher, true);
+    }
+
+    ClientSpec(String clientId, int keepAliveSeconds, String filter, int subscribeQos, PublisherSpec publisher,
+            boolean cleanSession) {
+        this(clientId, keepAliveSeconds, filter, subscribeQos, publisher, cleanSession, false);
     }
 
     /**

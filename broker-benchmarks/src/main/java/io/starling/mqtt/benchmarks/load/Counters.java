@@ -32,6 +32,14 @@ public record Counters(long sent, long completed, long expected, long received, 
                 firstError != null ? firstError : o.firstError);
     }
 
+    static Counters sum(java.util.List<Counters> list) {
+        Counters total = ZERO;
+        for (Counters c : list) {
+            total = total.plus(c);
+        }
+        return total;
+    }
+
     /** Expected deliveries that never arrived (negative: more unique arrivals than expected). */
     public long missing() {
         return expected - unique;

@@ -2,11 +2,16 @@ package io.starling.mqtt.benchmarks.load;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * One generator connection, the only handler of its pipeline: CONNECT, then SUBSCRIBE if it subscribes, then it
@@ -30,10 +35,17 @@ final class LoadClient extends ByteToMessageDecoder {
     private boolean failed;
     private long lastWrite;
     private ScheduledFuture<?> pinger;
+    /** When the broker closed the connection after it was ready (nanoTime), 0 while it has not. */
+    private volatile long closedAt;
+    /** Holds back reads while {@link #pauseReading() paused}; in the pipeline only once paused. */
+    private ReadGate gate;
 
     // subscriber
     private SeqTracker[] trackers;
     private ByteBuf pendingAcks;
+    /** Exact mode: per publisher, every sequence number received, and how many arrivals (duplicates too). */
+    private BitSet[] receivedSeqs;
+    private long[] receivedCounts;
 
     // publisher
     private final ClientSpec.PublisherSpec pub;
@@ -56,6 +68,13 @@ final class LoadClient extends ByteToMessageDecoder {
     private long rateStart;
     private long scheduled;
     private long owed;
+    /** Messages per second now (0: as fast as the window admits) and the inflight window now; see {@link #retarget}. */
+    private double rate;
+    private int window;
+    /** Exact mode: the sequence number of each in-flight message, by the slot of {@link #sentAt}. */
+    private long[] seqAt;
+    /** Exact mode: the sequence numbers the broker acknowledged (PUBACK, or PUBCOMP). */
+    private BitSet acked;
 
     /** Client number {@code slot} of its group, {@code attempt} 0 for the first connect and more for retries. */
     LoadClient(ClientSpec spec, RunContext run, int slot, int attempt) {
@@ -71,11 +90,17 @@ final class LoadClient extends ByteToMessageDecoder {
             }
             maxFrameLength = max;
             random = new SplittableRandom(pub.seed());
+            rate = pub.ratePerSecond();
+            window = pub.window();
             if (pub.qos() > 0) {
                 inflightIds = new long[65_536 / 64];
                 int ring = Integer.highestOneBit(pub.window()) << 1;
                 sentAt = new long[ring];
                 slotOwner = new int[ring];
+                if (spec.exact()) {
+                    seqAt = new long[ring];
+                    acked = new BitSet();
+                }
             }
         } else {
             maxFrameLength = 0;
@@ -125,6 +150,7 @@ final class LoadClient extends ByteToMessageDecoder {
         cancelTimers();
         if (ready && !run.isClosing()) {
             stats.disconnects++;
+            closedAt = System.nanoTime();
         }
         stats.inflight -= inflight;
         inflight = 0;
@@ -177,7 +203,7 @@ final class LoadClient extends ByteToMessageDecoder {
             wrote = true;
         }
         if (pub != null && stats.publishing) {
-            wrote |= pub.ratePerSecond() > 0 ? sendOwed() : writeBatch();
+            wrote |= rate > 0 ? sendOwed() : writeBatch();
         }
         if (wrote) {
             flush();
@@ -187,7 +213,7 @@ final class LoadClient extends ByteToMessageDecoder {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (pub != null && pub.qos() == 0 && pub.ratePerSecond() == 0 && ctx.channel().isWritable()) {
+        if (pub != null && pub.qos() == 0 && rate == 0 && ctx.channel().isWritable()) {
             schedulePump();
         }
         super.channelWritabilityChanged(ctx);
@@ -212,6 +238,10 @@ final class LoadClient extends ByteToMessageDecoder {
             ctx.close();
         } else {
             trackers = new SeqTracker[run.publishers()];
+            if (spec.exact()) {
+                receivedSeqs = new BitSet[run.publishers()];
+                receivedCounts = new long[run.publishers()];
+            }
             becomeReady();
         }
     }
@@ -256,6 +286,14 @@ final class LoadClient extends ByteToMessageDecoder {
             return;
         }
         run.seen(publisher, seq);
+        if (receivedSeqs != null) {
+            BitSet seen = receivedSeqs[publisher];
+            if (seen == null) {
+                seen = receivedSeqs[publisher] = new BitSet();
+            }
+            seen.set((int) seq);
+            receivedCounts[publisher]++;
+        }
         SeqTracker tracker = trackers[publisher];
         if (tracker == null) {
             tracker = trackers[publisher] = new SeqTracker();
@@ -289,8 +327,8 @@ final class LoadClient extends ByteToMessageDecoder {
         if (pub == null || !ctx.channel().isActive()) {
             return;
         }
-        if (pub.ratePerSecond() > 0) {
-            long periodNanos = (long) Math.min(100e6, Math.max(1e6, 1e9 / pub.ratePerSecond()));
+        if (rate > 0) {
+            long periodNanos = (long) Math.min(100e6, Math.max(1e6, 1e9 / rate));
             long delay = random.nextLong(periodNanos);
             rateStart = System.nanoTime() + delay;
             ticker = ctx.executor().scheduleAtFixedRate(this::tick, delay, periodNanos, TimeUnit.NANOSECONDS);
@@ -304,10 +342,11 @@ final class LoadClient extends ByteToMessageDecoder {
             cancelTimers();
             return;
         }
-        long due = (long) ((System.nanoTime() - rateStart) * pub.ratePerSecond() / 1e9) + 1 - scheduled;
+        long due = (long) ((System.nanoTime() - rateStart) * rate / 1e9) + 1 - scheduled;
         if (due > 0) {
             scheduled += due;
             owed += due;
+            stats.offered += due;
         }
         if (sendOwed()) {
             flush();
@@ -319,7 +358,7 @@ final class LoadClient extends ByteToMessageDecoder {
         if (owed == 0) {
             return false;
         }
-        long n = pub.qos() == 0 ? (ctx.channel().isWritable() ? owed : 0) : Math.min(owed, pub.window() - inflight);
+        long n = pub.qos() == 0 ? (ctx.channel().isWritable() ? owed : 0) : Math.min(owed, window - inflight);
         if (n < owed) {
             stats.windowStalls++;
         }
@@ -370,7 +409,7 @@ final class LoadClient extends ByteToMessageDecoder {
             }
             n = ctx.channel().isWritable() ? (int) Math.min(BATCH, allowance) : 0;
         } else {
-            n = Math.min(BATCH, pub.window() - inflight);
+            n = Math.min(BATCH, window - inflight);
         }
         if (n <= 0) {
             return false;
@@ -393,6 +432,9 @@ final class LoadClient extends ByteToMessageDecoder {
                 int slot = packetId & (sentAt.length - 1);
                 sentAt[slot] = now;
                 slotOwner[slot] = packetId;
+                if (seqAt != null) {
+                    seqAt[slot] = sequence;
+                }
             }
             Wire.writePublish(out, topics[topic], qos, packetId, pub.payloadSize(), pub.index(), sequence++, now);
             stats.expected += pub.matches()[topic];
@@ -438,6 +480,9 @@ final class LoadClient extends ByteToMessageDecoder {
         LoopStats s = stats;
         s.inflight--;
         s.completed++;
+        if (acked != null) {
+            acked.set((int) seqAt[slot]);
+        }
         if (s.measuring) {
             long latency = System.nanoTime() - sentAt[slot];
             s.ackLatency.recordValue(Math.max(0, Math.min(latency, LoopStats.HIGHEST_LATENCY)));
@@ -464,9 +509,110 @@ final class LoadClient extends ByteToMessageDecoder {
             pinger.cancel(false);
             pinger = null;
         }
+        cancelTicker();
+    }
+
+    private void cancelTicker() {
         if (ticker != null) {
             ticker.cancel(false);
             ticker = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- phases of the overload and slow-consumer scenarios
+
+    /**
+     * From now on publishes {@code newRate} messages a second (0: as fast as the window admits) with at most
+     * {@code newWindow} (up to the spec's window) unacknowledged. A rate publisher forgets what it still owed: it
+     * offers open loop, and what its window held back was offered and not taken. Sets its loop's {@code publishing}
+     * flag (it publishes until that is cleared). Any thread.
+     */
+    void retarget(double newRate, int newWindow) {
+        if (pub == null || newWindow < 1 || newWindow > pub.window() || newRate < 0) {
+            throw new IllegalArgumentException("rate " + newRate + ", window " + newWindow + " for " + spec.clientId());
+        }
+        ctx.executor().execute(() -> {
+            cancelTicker();
+            stats.publishing = true;
+            rate = newRate;
+            window = newWindow;
+            owed = 0;
+            scheduled = 0;
+            startPublishing();
+        });
+    }
+
+    /**
+     * Stops reading from the socket while keeping the connection open, as a consumer that stalls: what the broker
+     * writes piles up in the socket buffers, then in the broker. Any thread.
+     */
+    void pauseReading() {
+        ctx.executor().execute(() -> {
+            if (gate == null) {
+                gate = new ReadGate();
+                ctx.pipeline().addBefore(ctx.name(), null, gate);
+            }
+            gate.closed = true;
+            ctx.channel().config().setAutoRead(false);
+        });
+    }
+
+    /** Reads again after {@link #pauseReading()}. Any thread. */
+    void resumeReading() {
+        ctx.executor().execute(() -> {
+            if (gate != null) {
+                gate.closed = false;
+            }
+            ctx.channel().config().setAutoRead(true);
+        });
+    }
+
+    /** When the broker closed this connection after it was ready ({@link System#nanoTime()}), 0 if it did not. */
+    long closedAtNanos() {
+        return closedAt;
+    }
+
+    /** Runs {@code read} on this client's loop and waits for it (at most 10 s). */
+    <T> T query(Function<LoadClient, T> read) throws InterruptedException {
+        try {
+            return ctx.executor().submit(() -> read.apply(this)).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("event loop task failed", e);
+        }
+    }
+
+    /** Exact mode, on the loop: a copy of the sequence numbers the broker acknowledged. */
+    BitSet acknowledged() {
+        return acked == null ? new BitSet() : (BitSet) acked.clone();
+    }
+
+    /** Exact mode, on the loop: a copy of the sequence numbers received from publisher {@code index}. */
+    BitSet receivedFrom(int index) {
+        return receivedSeqs == null || receivedSeqs[index] == null ? new BitSet() : (BitSet) receivedSeqs[index].clone();
+    }
+
+    /** Exact mode, on the loop: arrivals from publisher {@code index} so far, duplicates included. */
+    long receivedCount(int index) {
+        return receivedCounts == null ? 0 : receivedCounts[index];
+    }
+
+    /** On the loop: messages this publisher has written. */
+    long written() {
+        return sequence;
+    }
+
+    /**
+     * Swallows the read requests of a paused client: with auto-read off the transport reads only when asked, and the
+     * decoder asks after every batch that produced no message (which is every batch here).
+     */
+    private static final class ReadGate extends ChannelOutboundHandlerAdapter {
+        private boolean closed;
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            if (!closed) {
+                ctx.read();
+            }
         }
     }
 

@@ -51,7 +51,7 @@ public final class LoadGenerator {
         } catch (ScenarioFailure e) {
             return ScenarioResult.failed(scenario.id(), "", e.getMessage(), probe.peakRssBytes());
         } finally {
-            close(group, channels);
+            close(List.of(group), channels, current);
         }
     }
 
@@ -74,12 +74,12 @@ public final class LoadGenerator {
         double cpu0 = probe.cpuSeconds();
         double gen0 = ProcStat.cpuSeconds(ProcStat.self());
         long t0 = System.nanoTime();
-        Counters c0 = sum(run.readEveryLoop(s -> {
+        Counters c0 = Counters.sum(run.readEveryLoop(s -> {
             s.measuring = true;
             return s.snapshot();
         }));
         sleep(params.d("duration"));
-        Counters c1 = sum(run.readEveryLoop(s -> {
+        Counters c1 = Counters.sum(run.readEveryLoop(s -> {
             s.measuring = false;
             return s.snapshot();
         }));
@@ -91,7 +91,7 @@ public final class LoadGenerator {
         Histogram ackLatency = run.ackLatency();
 
         long drainStart = System.nanoTime();
-        Counters end = drain(run);
+        Counters end = drain(run, params.d("drain"));
         double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
         return new ScenarioResult(scenario.id(), "", null, (t1 - t0) / 1e9, c1.received() - c0.received(),
                 c1.sent() - c0.sent(), cpu1 - cpu0, gen1 - gen0, probe.peakRssBytes(), end, percentiles(latency),
@@ -105,9 +105,12 @@ public final class LoadGenerator {
             h.getValueAtPercentile(PERCENTILES[1]), h.getValueAtPercentile(PERCENTILES[2]), h.getMaxValue()};
     }
 
-    /** Waits until every QoS 1/2 publish is acknowledged and every expected delivery arrived, or deliveries stop. */
-    private Counters drain(RunContext run) throws InterruptedException {
-        long deadline = deadline("drain");
+    /**
+     * Waits at most {@code seconds} until every QoS 1/2 publish is acknowledged and every expected delivery arrived,
+     * or deliveries stop for a second.
+     */
+    static Counters drain(RunContext run, double seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
         long quietSince = System.nanoTime();
         Counters last = run.counters();
         while (System.nanoTime() < deadline) {
@@ -171,7 +174,7 @@ public final class LoadGenerator {
         Thread.sleep(300); // let the broker finish with the closed connections before the baseline is read
     }
 
-    private Bootstrap bootstrap(EventLoopGroup group) {
+    static Bootstrap bootstrap(EventLoopGroup group) {
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(Transport.socketChannel())
@@ -191,7 +194,7 @@ public final class LoadGenerator {
      * {@link RunContext#MAX_ATTEMPTS} attempts in all. {@code sourcePrefix} non-null: source addresses
      * {@code prefix1..prefixN} in turn.
      */
-    private List<LoadClient> connectAll(Bootstrap bootstrap, RunContext run, List<ClientSpec> specs,
+    List<LoadClient> connectAll(Bootstrap bootstrap, RunContext run, List<ClientSpec> specs,
             List<Channel> channels, String sourcePrefix, int sources, long deadline) throws InterruptedException {
         int readyBefore = run.readyCount();
         AtomicReferenceArray<LoadClient> clients = new AtomicReferenceArray<>(specs.size());
@@ -256,17 +259,26 @@ public final class LoadGenerator {
                 + (run.failedCount() > 0 ? "; " + run.firstFailure() : "");
     }
 
-    private void close(EventLoopGroup group, List<Channel> channels) throws InterruptedException {
+    /**
+     * Lets every loop finish what it has queued, marks {@code run} (may be null) as closing, disconnects every
+     * channel and shuts the groups down.
+     */
+    static void close(List<EventLoopGroup> groups, List<Channel> channels, RunContext run)
+            throws InterruptedException {
         try {
-            for (io.netty.util.concurrent.EventExecutor loop : group) {
-                loop.submit(() -> { }).await(5, TimeUnit.SECONDS);
+            for (EventLoopGroup group : groups) {
+                for (io.netty.util.concurrent.EventExecutor loop : group) {
+                    loop.submit(() -> { }).await(5, TimeUnit.SECONDS);
+                }
             }
-            if (current != null) {
-                current.closing();
+            if (run != null) {
+                run.closing();
             }
             disconnectAll(channels);
         } finally {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+            for (EventLoopGroup group : groups) {
+                group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -288,14 +300,6 @@ public final class LoadGenerator {
         for (Channel ch : channels) {
             ch.closeFuture().await(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
-    }
-
-    private static Counters sum(List<Counters> list) {
-        Counters total = Counters.ZERO;
-        for (Counters c : list) {
-            total = total.plus(c);
-        }
-        return total;
     }
 
     private long deadline(String key) {

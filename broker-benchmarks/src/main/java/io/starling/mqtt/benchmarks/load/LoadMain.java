@@ -32,9 +32,9 @@ public final class LoadMain {
                     } else {
                         Scenario scenario = Scenario.byId(args[i]);
                         if (scenario.separate()) {
-                            // The flood needs its own driver and parameters: the runner (run.sh flood) has them.
+                            // Their own drivers and phases: the runner has them.
                             System.err.println("scenario '" + args[i] + "' runs through the runner: "
-                                    + "broker-benchmarks/run.sh flood");
+                                    + "broker-benchmarks/run.sh quick " + args[i]);
                             System.exit(2);
                         }
                         scenarios.add(scenario);

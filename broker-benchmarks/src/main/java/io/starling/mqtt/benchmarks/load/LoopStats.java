@@ -25,6 +25,8 @@ final class LoopStats {
     long disconnects;
     long errors;
     long windowStalls;
+    /** Rate-mode messages due so far (offered), whether or not the window let them out. */
+    long offered;
     long unexpectedAcks;
     long inflight;
     String firstError;

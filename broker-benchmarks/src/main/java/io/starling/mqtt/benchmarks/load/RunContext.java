@@ -19,10 +19,12 @@ import org.HdrHistogram.Histogram;
 /**
  * What the clients of one run share: the per-loop statistics, the number of publishers (the size of each
  * subscriber's tracker table) and the readiness count. Phase changes and reads of the statistics run as tasks on
- * every loop, so that the loops never synchronise on the hot path.
+ * every loop, so that the loops never synchronise on the hot path. A run may span several event-loop groups (the
+ * overload and slow-consumer scenarios keep the clients they measure apart on loops of their own); each group's
+ * statistics can then be read on their own.
  */
 final class RunContext {
-    private final EventLoopGroup group;
+    private final List<EventLoopGroup> groups;
     private final int publishers;
     private final Map<EventExecutor, LoopStats> stats = new ConcurrentHashMap<>();
     private final AtomicInteger ready = new AtomicInteger();
@@ -39,15 +41,21 @@ final class RunContext {
     private final java.util.concurrent.atomic.AtomicLongArray newestSeen;
 
     RunContext(EventLoopGroup group, int publishers, int maxPendingConnects) {
-        this.group = group;
+        this(List.of(group), publishers, maxPendingConnects);
+    }
+
+    RunContext(List<EventLoopGroup> groups, int publishers, int maxPendingConnects) {
+        this.groups = List.copyOf(groups);
         this.publishers = publishers;
         this.newestSeen = new java.util.concurrent.atomic.AtomicLongArray(Math.max(1, publishers) * 16);
         for (int i = 0; i < newestSeen.length(); i += 16) {
             newestSeen.set(i, -1);
         }
         this.pending = new java.util.concurrent.Semaphore(maxPendingConnects);
-        for (EventExecutor loop : group) {
-            stats.put(loop, new LoopStats());
+        for (EventLoopGroup group : groups) {
+            for (EventExecutor loop : group) {
+                stats.put(loop, new LoopStats());
+            }
         }
     }
 
@@ -150,10 +158,27 @@ final class RunContext {
     }
 
     <T> List<T> readEveryLoop(Function<LoopStats, T> read) throws InterruptedException {
+        return read(stats.keySet(), read);
+    }
+
+    /** Runs {@code read} on each loop of {@code group} (one of this run's) and returns the results. */
+    <T> List<T> readLoopsOf(EventLoopGroup group, Function<LoopStats, T> read) throws InterruptedException {
+        List<EventExecutor> loops = new ArrayList<>();
+        group.forEach(loops::add);
+        return read(loops, read);
+    }
+
+    /** The counters of the clients on {@code group}'s loops. */
+    Counters counters(EventLoopGroup group) throws InterruptedException {
+        return Counters.sum(readLoopsOf(group, LoopStats::snapshot));
+    }
+
+    private <T> List<T> read(java.util.Collection<EventExecutor> loops, Function<LoopStats, T> read)
+            throws InterruptedException {
         List<Future<T>> futures = new ArrayList<>();
-        for (Map.Entry<EventExecutor, LoopStats> e : stats.entrySet()) {
-            LoopStats s = e.getValue();
-            futures.add(e.getKey().submit(() -> read.apply(s)));
+        for (EventExecutor loop : loops) {
+            LoopStats s = statsFor(loop);
+            futures.add(loop.submit(() -> read.apply(s)));
         }
         List<T> results = new ArrayList<>();
         for (Future<T> f : futures) {
@@ -167,11 +192,7 @@ final class RunContext {
     }
 
     Counters counters() throws InterruptedException {
-        Counters total = Counters.ZERO;
-        for (Counters c : readEveryLoop(LoopStats::snapshot)) {
-            total = total.plus(c);
-        }
-        return total;
+        return Counters.sum(readEveryLoop(LoopStats::snapshot));
     }
 
     Histogram latency() throws InterruptedException {
@@ -190,7 +211,7 @@ final class RunContext {
         return total;
     }
 
-    EventLoopGroup group() {
-        return group;
+    List<EventLoopGroup> groups() {
+        return groups;
     }
 }

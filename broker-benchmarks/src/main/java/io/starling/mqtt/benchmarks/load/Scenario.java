@@ -20,7 +20,12 @@ public enum Scenario {
             + "in total, subscribers with clean session 0, so a durable broker stores every message"),
     CONNECTIONS("connections", 0, "connections: %s idle connections from %s source addresses"),
     FLOOD("flood", 1, "flood: a well-behaved client's QoS 1 round trip to itself before and during a burst of hostile "
-            + "connection attempts and a client declaring a 256 MB PUBLISH (flood.* parameters)");
+            + "connection attempts and a client declaring a 256 MB PUBLISH (flood.* parameters)"),
+    OVERLOAD("overload", 1, "overload: %s light clients (QoS 1 to themselves at %s msg/s each) measure their round trip "
+            + "alone, then while %s heavy QoS 1 publishers offer %s × the broker's calibrated rate (window %s), then "
+            + "%s × (overload.* parameters)"),
+    SLOW_CONSUMER("slow-consumer", 1, "slow consumer: one QoS 0 and one QoS 1 publisher flood bench/slow/0 and "
+            + "bench/slow/1; %s subscribers of bench/slow/+, of which S1 stops reading for %s s (slow.* parameters)");
 
     private final String id;
     private final int qos;
@@ -43,15 +48,15 @@ public enum Scenario {
 
     /** A message scenario measures deliveries; the connections scenario measures connects and memory. */
     public boolean carriesMessages() {
-        return this != CONNECTIONS && this != FLOOD;
+        return this != CONNECTIONS && !separate();
     }
 
     /**
-     * Run by its own class ({@code flood.FloodScenario}, with {@code flood.*} parameters), not by
-     * {@link LoadGenerator}; the runner dispatches it.
+     * Run by its own class ({@code flood.FloodScenario} with {@code flood.*} parameters, {@link OverloadScenario},
+     * {@link SlowConsumerScenario}), not by {@link LoadGenerator}'s warm-up and window; the runner dispatches them.
      */
     public boolean separate() {
-        return this == FLOOD;
+        return this == FLOOD || this == OVERLOAD || this == SLOW_CONSUMER;
     }
 
     /** Offered at a fixed rate: msg/s only shows whether the broker keeps up; compare CPU and latency. */
@@ -76,10 +81,11 @@ public enum Scenario {
 
     /**
      * Left out when no scenario is named: the persistent ones compare Starling's durable store with its in-memory
-     * one (issue 6), a question of their own that would only lengthen the comparison with the peers.
+     * one (issue 6), and the overload and slow-consumer ones (issue 7) overload the broker on purpose, questions of
+     * their own that would only lengthen the comparison with the peers.
      */
     public boolean onlyWhenNamed() {
-        return persistentSubscribers() || overWebSocket();
+        return persistentSubscribers() || overWebSocket() || this == OVERLOAD || this == SLOW_CONSUMER;
     }
 
     /**
@@ -95,7 +101,7 @@ public enum Scenario {
      * broker: it has no packet size limit or connect timeout to show), no persistent sessions (it has none), and no WebSocket.
      */
     public boolean ceilingRuns() {
-        return this != WILDCARD && this != FANIN_QOS1 && this != FLOOD && !persistentSubscribers()
+        return this != WILDCARD && this != FANIN_QOS1 && !separate() && !persistentSubscribers()
                 && !overWebSocket();
     }
 
@@ -111,6 +117,10 @@ public enum Scenario {
             case LATENCY, LATENCY_PERSISTENT -> description.formatted(p.get("latency.pairs"), p.get(rateKey()));
             case CONNECTIONS -> description.formatted(p.get("connections.count"), p.get("connections.sources"));
             case FLOOD -> description;
+            case OVERLOAD -> description.formatted(p.get("overload.light"), p.get("overload.light.rate"),
+                    p.get("overload.heavy"), p.get("overload.factor"), p.get("overload.window"),
+                    p.get("overload.recovery.factor"));
+            case SLOW_CONSUMER -> description.formatted(p.get("slow.subscribers"), p.get("slow.after"));
         } + (carriesMessages() ? ", " + p.get("payload") + "-byte payloads" : "");
     }
 

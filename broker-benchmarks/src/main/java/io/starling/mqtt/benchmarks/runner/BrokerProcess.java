@@ -39,8 +39,14 @@ final class BrokerProcess implements BrokerProbe {
     /** Starts {@code target} on {@code port} and waits until the port accepts connections (at most 120 s). */
     static BrokerProcess start(Target target, RunnerOptions o, int port, Path work, Path log)
             throws IOException, InterruptedException {
+        return start(target, o, port, work, log, List.of());
+    }
+
+    /** As {@link #start(Target, RunnerOptions, int, Path, Path)}, with more JVM flags for a JVM target. */
+    static BrokerProcess start(Target target, RunnerOptions o, int port, Path work, Path log,
+            List<String> extraJvmFlags) throws IOException, InterruptedException {
         awaitPortFree(port);
-        List<String> cmd = target.command(o, port, work);
+        List<String> cmd = target.command(o, port, work, extraJvmFlags);
         Files.createDirectories(log.getParent());
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -33,6 +33,7 @@ final class Report {
     private final RunnerOptions o;
     private final List<ScenarioResult> results;
     private final List<FloodResult> floods;
+    private final OverloadReport overloads;
     private final List<Target> targets;
     private final Map<Target, String> unavailable;
     private final Map<Target, Double> startSeconds;
@@ -40,11 +41,13 @@ final class Report {
     private final Path charts;
     private final StringBuilder md = new StringBuilder();
 
-    Report(RunnerOptions o, List<ScenarioResult> results, List<FloodResult> floods, List<Target> targets,
-            Map<Target, String> unavailable, Map<Target, Double> startSeconds, double seconds, Path charts) {
+    Report(RunnerOptions o, List<ScenarioResult> results, List<FloodResult> floods, OverloadReport overloads,
+            List<Target> targets, Map<Target, String> unavailable, Map<Target, Double> startSeconds, double seconds,
+            Path charts) {
         this.o = o;
         this.results = results;
         this.floods = floods;
+        this.overloads = overloads;
         this.targets = targets;
         this.unavailable = unavailable;
         this.startSeconds = startSeconds;
@@ -61,6 +64,7 @@ final class Report {
         latency();
         connections();
         flood();
+        overloads.write(md, this::relative);
         failures();
         parameters();
         method();
@@ -96,9 +100,11 @@ final class Report {
         if (generatorRan()) {
             md.append(String.format(Locale.ROOT, "Mode `%s`: warm-up %s s and a measured window of %s s per scenario%s, ",
                     o.mode(), o.params().get("warmup"), o.params().get("duration"),
-                    floods.isEmpty() ? "" : " (the flood scenario has its own windows, given in its section)"));
+                    o.scenarios().stream().noneMatch(Scenario::separate) ? ""
+                            : " (" + separateIds() + " have windows of their own, given in their sections)"));
         } else {
-            md.append("Mode `").append(o.mode()).append("`, the flood scenario alone (its windows are given in its section), ");
+            md.append("Mode `").append(o.mode()).append("`, ").append(separateIds())
+                    .append(" alone (windows given in their sections), ");
         }
         md.append("each scenario against a freshly started broker process on the same port. The runner took ")
                 .append(String.format(Locale.ROOT, "%.0f s", seconds)).append(" (build not included). ")
@@ -126,6 +132,10 @@ final class Report {
                 .append("deliveries (that many messages divided by its fan-out, at least 32 messages) ahead of the newest message ")
                 .append("its subscribers have seen, so that no broker is flooded beyond what it delivers and a ")
                 .append("broker that drops QoS 0 messages does not stall it.\n\n");
+    }
+
+    private String separateIds() {
+        return String.join(", ", o.scenarios().stream().filter(Scenario::separate).map(Scenario::id).toList());
     }
 
     /** Whether any scenario of this run went through the load generator (all but the flood do). */
@@ -418,7 +428,9 @@ final class Report {
         List<ScenarioResult> noisy = results.stream().filter(r -> r.ok() && r.totals().firstError() != null).toList();
         List<ScenarioResult> retried = results.stream().filter(r -> r.ok() && r.setup().retries() > 0).toList();
         List<FloodResult> floodErrors = floods.stream().filter(r -> r.error() != null).toList();
-        if (failed.isEmpty() && noisy.isEmpty() && retried.isEmpty() && floodErrors.isEmpty()) {
+        List<String> overloadErrors = overloads.errors();
+        if (failed.isEmpty() && noisy.isEmpty() && retried.isEmpty() && floodErrors.isEmpty()
+                && overloadErrors.isEmpty()) {
             return;
         }
         md.append("## Failures and errors\n\n");
@@ -431,6 +443,7 @@ final class Report {
                 .append(r.setup().firstRetry()).append('\n'));
         floodErrors.forEach(r -> md.append("- flood @ ").append(label(r.target())).append(": ").append(r.error())
                 .append('\n'));
+        overloadErrors.forEach(e -> md.append("- ").append(e).append('\n'));
         Path logs = o.work().resolve(o.mode()).resolve("logs").toAbsolutePath();
         Path cwd = Path.of("").toAbsolutePath();
         md.append("\nBroker logs: `").append(logs.startsWith(cwd) ? cwd.relativize(logs) : logs).append("`.\n\n");
@@ -439,10 +452,12 @@ final class Report {
     private void parameters() {
         md.append("## Parameters of this run\n\nChange any with `key=value` on the command line.\n\n")
                 .append("| key | value | meaning |\n| --- | ---: | --- |\n");
-        if (generatorRan()) {
+        if (generatorRan() || !overloads.isEmpty()) {
             for (String[] row : io.starling.mqtt.benchmarks.load.Params.table()) {
-                md.append("| `").append(row[0]).append("` | ").append(o.params().get(row[0])).append(" | ")
-                        .append(row[4]).append(" |\n");
+                if (generatorRan() || overloadKey(row[0])) {
+                    md.append("| `").append(row[0]).append("` | ").append(o.params().get(row[0])).append(" | ")
+                            .append(row[4]).append(" |\n");
+                }
             }
         }
         if (!floods.isEmpty()) {
@@ -452,6 +467,13 @@ final class Report {
             }
         }
         md.append('\n');
+    }
+
+    /** The parameters the overload and slow-consumer scenarios read. */
+    private static boolean overloadKey(String key) {
+        return key.startsWith("overload.") || key.startsWith("slow.") || key.equals("sample.interval")
+                || java.util.Set.of("payload", "window", "qos0.window", "threads", "setup.timeout", "connect.pending")
+                        .contains(key);
     }
 
     private void method() {

@@ -5,9 +5,14 @@ import io.starling.mqtt.benchmarks.flood.FloodResult;
 import io.starling.mqtt.benchmarks.flood.FloodScenario;
 import io.starling.mqtt.benchmarks.flood.RttSummary;
 import io.starling.mqtt.benchmarks.load.Counters;
+import io.starling.mqtt.benchmarks.load.GcLogged;
 import io.starling.mqtt.benchmarks.load.LoadGenerator;
+import io.starling.mqtt.benchmarks.load.OverloadResult;
+import io.starling.mqtt.benchmarks.load.OverloadScenario;
 import io.starling.mqtt.benchmarks.load.Scenario;
 import io.starling.mqtt.benchmarks.load.ScenarioResult;
+import io.starling.mqtt.benchmarks.load.SlowConsumerResult;
+import io.starling.mqtt.benchmarks.load.SlowConsumerScenario;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +61,8 @@ public final class Runner {
                 o.scenarios().stream().map(Scenario::id).toList(), targets.stream().map(Target::id).toList());
         List<ScenarioResult> results = new ArrayList<>();
         List<FloodResult> floods = new ArrayList<>();
+        List<OverloadResult> overloads = new ArrayList<>();
+        List<SlowConsumerResult> slows = new ArrayList<>();
         Map<Target, Double> startSeconds = new LinkedHashMap<>();
         for (Scenario scenario : o.scenarios()) {
             for (Target target : targets) {
@@ -68,6 +75,14 @@ public final class Runner {
                 if (scenario == Scenario.FLOOD) {
                     FloodResult r = runFlood(o, target, port, work, startSeconds);
                     floods.add(r);
+                    summary = r.summary();
+                } else if (scenario == Scenario.OVERLOAD) {
+                    OverloadResult r = runOverload(o, target, port, work, startSeconds);
+                    overloads.add(r);
+                    summary = r.summary();
+                } else if (scenario == Scenario.SLOW_CONSUMER) {
+                    SlowConsumerResult r = runSlowConsumer(o, target, port, work, startSeconds);
+                    slows.add(r);
                     summary = r.summary();
                 } else {
                     ScenarioResult r = runOne(o, target, scenario, port, work, startSeconds);
@@ -86,9 +101,14 @@ public final class Runner {
             writeFloodCsv(work.resolve("flood.csv"), floods);
             System.out.printf("flood results: %s%n", work.resolve("flood.csv"));
         }
+        if (!overloads.isEmpty() || !slows.isEmpty()) {
+            OverloadCsv.write(work, overloads, slows);
+            System.out.printf("overload and slow-consumer results: %s%n", work);
+        }
         if (o.report() != null) {
             Path charts = o.charts() != null ? o.charts() : o.report().resolveSibling("performance");
-            new Report(o, results, floods, targets, unavailable, startSeconds, seconds, charts).write();
+            new Report(o, results, floods, new OverloadReport(o, overloads, slows, charts), targets, unavailable,
+                    startSeconds, seconds, charts).write();
             System.out.printf("report: %s, charts in %s%n", o.report(), charts);
         }
         System.out.printf("runner finished in %.0f s%n", seconds);
@@ -129,6 +149,67 @@ public final class Runner {
                 });
     }
 
+    /**
+     * The overload scenario against a fresh broker; a JVM broker writes a GC log, whose pauses go into the result.
+     * Never throws for what the broker does.
+     */
+    private static OverloadResult runOverload(RunnerOptions o, Target target, int port, Path work,
+            Map<Target, Double> startSeconds) throws InterruptedException {
+        return withGcLog(o, target, Scenario.OVERLOAD, port, work, startSeconds,
+                why -> OverloadResult.failed(target.id(), why),
+                broker -> new OverloadScenario("127.0.0.1", port, o.params(), broker).run().withTarget(target.id()));
+    }
+
+    /** The slow-consumer scenario against a fresh broker, as {@link #runOverload}. */
+    private static SlowConsumerResult runSlowConsumer(RunnerOptions o, Target target, int port, Path work,
+            Map<Target, Double> startSeconds) throws InterruptedException {
+        return withGcLog(o, target, Scenario.SLOW_CONSUMER, port, work, startSeconds,
+                why -> SlowConsumerResult.failed(target.id(), why),
+                broker -> new SlowConsumerScenario("127.0.0.1", port, o.params(), broker).run()
+                        .withTarget(target.id()));
+    }
+
+    /** What runs a scenario against a started broker. */
+    private interface Run<R> {
+        R run(BrokerProcess broker) throws InterruptedException;
+    }
+
+    /**
+     * {@code scenario} against a fresh broker that writes a GC log if it is a JVM; the log's pauses, an
+     * OutOfMemoryError in the broker's log and a dead broker go into the result.
+     */
+    private static <R extends GcLogged<R>> R withGcLog(RunnerOptions o, Target target, Scenario scenario, int port,
+            Path work, Map<Target, Double> startSeconds, java.util.function.Function<String, R> failed, Run<R> run)
+            throws InterruptedException {
+        Path gc = work.resolve("logs").resolve(target.id() + "-" + scenario.id() + ".gc.log");
+        return withBroker(o, target, scenario, port, work, startSeconds,
+                target.jvm() ? GcLog.flags(gc) : List.of(), failed,
+                (broker, log) -> {
+                    R r;
+                    try {
+                        r = run.run(broker);
+                    } catch (RuntimeException e) {
+                        r = failed.apply("scenario: " + e);
+                    }
+                    r = r.withHeap(GcLog.read(gc, r.startEpochMillis()));
+                    String oom = outOfMemory(log);
+                    if (oom != null) {
+                        r = r.withError(oom);
+                    }
+                    return broker.alive() ? r : r.withError("broker process died; log: " + BrokerProcess.tail(log));
+                });
+    }
+
+    /** The first line of the broker's log that mentions an OutOfMemoryError, or null. */
+    static String outOfMemory(Path log) {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("OutOfMemoryError")).findFirst()
+                    .map(l -> "broker log: " + (l.length() > 200 ? l.substring(0, 200) + "…" : l)).orElse(null);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
     /** What runs against a started broker. */
     private interface Load<R> {
         R run(BrokerProcess broker, Path log) throws InterruptedException;
@@ -138,6 +219,13 @@ public final class Runner {
     private static <R> R withBroker(RunnerOptions o, Target target, Scenario scenario, int port, Path work,
             Map<Target, Double> startSeconds, java.util.function.Function<String, R> failed, Load<R> load)
             throws InterruptedException {
+        return withBroker(o, target, scenario, port, work, startSeconds, List.of(), failed, load);
+    }
+
+    /** As above, with {@code extraJvmFlags} for a JVM broker. */
+    private static <R> R withBroker(RunnerOptions o, Target target, Scenario scenario, int port, Path work,
+            Map<Target, Double> startSeconds, List<String> extraJvmFlags, java.util.function.Function<String, R> failed,
+            Load<R> load) throws InterruptedException {
         Path dir = work.resolve("brokers").resolve(target.id() + "-" + scenario.id());
         Path log = work.resolve("logs").resolve(target.id() + "-" + scenario.id() + ".log");
         try {
@@ -147,7 +235,7 @@ public final class Runner {
         }
         BrokerProcess broker;
         try {
-            broker = BrokerProcess.start(target, o, port, dir, log);
+            broker = BrokerProcess.start(target, o, port, dir, log, extraJvmFlags);
         } catch (IOException e) {
             return failed.apply("start: " + e.getMessage());
         }

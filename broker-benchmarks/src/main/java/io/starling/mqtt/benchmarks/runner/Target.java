@@ -136,11 +136,17 @@ enum Target {
 
     /** The command that starts this target on {@code port}; configuration files go into {@code work}. */
     List<String> command(RunnerOptions o, int port, Path work) throws IOException {
+        return command(o, port, work, List.of());
+    }
+
+    /** As {@link #command(RunnerOptions, int, Path)}, with {@code extraJvmFlags} after the run's JVM flags. */
+    List<String> command(RunnerOptions o, int port, Path work, List<String> extraJvmFlags) throws IOException {
         Files.createDirectories(work);
         List<String> cmd = new ArrayList<>();
         if (jvm) {
             cmd.add(o.java());
             cmd.addAll(o.jvmFlags());
+            cmd.addAll(extraJvmFlags);
         }
         switch (this) {
             case STARLING, STARLING_DURABLE, STARLING_PERIODIC -> {

@@ -32,6 +32,25 @@ class RunnerOptionsTest {
     }
 
     @Test
+    void overloadAndSlowConsumerRunOnlyWhenNamedWithTheirOwnParameters() {
+        for (String mode : new String[] {"quick", "full", "smoke"}) {
+            assertThat(RunnerOptions.parse(new String[] {mode}).scenarios()).as(mode)
+                    .doesNotContain(Scenario.OVERLOAD, Scenario.SLOW_CONSUMER);
+        }
+        RunnerOptions o = RunnerOptions.parse(new String[] {"quick", "overload", "slow-consumer",
+                "overload.factor=4", "slow.after=20"});
+        assertThat(o.scenarios()).containsExactly(Scenario.OVERLOAD, Scenario.SLOW_CONSUMER)
+                .allMatch(Scenario::separate).noneMatch(Scenario::carriesMessages).noneMatch(Scenario::ceilingRuns);
+        assertThat(o.params().d("overload.factor")).isEqualTo(4);
+        assertThat(o.params().d("slow.after")).isEqualTo(20);
+        assertThat(o.params().d("overload.recovery.factor")).isEqualTo(0.5);
+        assertThat(Scenario.OVERLOAD.describe(o.params())).contains("200 light clients", "4 heavy", "4 ×",
+                "window 4096");
+        assertThatThrownBy(() -> RunnerOptions.parse(new String[] {"quick", "overload.storm=1"}))
+                .hasMessageContaining("unknown parameter 'overload.storm'");
+    }
+
+    @Test
     void durableTargetsRunOnlyWhenNamed() {
         assertThat(RunnerOptions.parse(new String[] {"quick"}).targets()).containsExactly(Target.STARLING,
                 Target.HIVEMQ, Target.MOQUETTE, Target.MOSQUITTO, Target.CEILING);

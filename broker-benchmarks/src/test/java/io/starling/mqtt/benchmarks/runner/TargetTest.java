@@ -90,6 +90,17 @@ class TargetTest {
         assertThat(Target.HIVEMQ.dataDir(work)).isNull();
     }
 
+    @Test
+    void extraJvmFlagsGoToTheJvmTargetsAfterTheRunsFlagsAndNotToMosquitto() throws IOException {
+        RunnerOptions o = options(launcher("with-store", USAGE_WITH_STORE));
+        List<String> gc = GcLog.flags(work.resolve("gc.log"));
+
+        assertThat(Target.STARLING.command(o, 1883, work, gc)).containsSubsequence("-Xmx512m", gc.get(0), "-jar");
+        assertThat(Target.HIVEMQ.command(o, 1883, work, gc)).containsSubsequence("-Xmx512m", gc.get(0), "-cp");
+        assertThat(Target.MOSQUITTO.command(o, 1883, work, gc)).noneMatch(a -> a.startsWith("-Xlog"));
+        assertThat(Target.STARLING.command(o, 1883, work)).noneMatch(a -> a.startsWith("-Xlog"));
+    }
+
     private static RunnerOptions options(Path starlingJar) {
         return RunnerOptions.parse(new String[] {"quick", "--starling-jar", starlingJar.toString(), "--hivemq-cp",
             "/x/hivemq", "--mosquitto", "/x/mosquitto"});
