@@ -24,6 +24,9 @@ import java.util.Objects;
  *                                  connection counts as not writable: QoS 0 deliveries are dropped (counted), QoS
  *                                  1/2 ones wait in the session, and the client's own packets are not read until it
  *                                  reads (Netty's write-buffer high watermark; the low one is half)
+ * @param loopBusyThreshold         fraction of the time the busiest event loop spends on the CPU from which the broker
+ *                                  counts as overloaded; 0: off. A latency-first setting (about 0.6) keeps loops
+ *                                  from running at capacity, where every message waits for a full loop turn
  */
 public record FlowControl(
         double clientMessagesPerSecond,
@@ -37,11 +40,12 @@ public record FlowControl(
         long queuedBytesThreshold,
         long outboundBytesThreshold,
         double lightClientRate,
-        int outboundBufferBytes) {
+        int outboundBufferBytes,
+        double loopBusyThreshold) {
 
     /** No static rate limits; overload protection on (it acts only past its thresholds); 1 MiB write buffers. */
     public static final FlowControl DEFAULTS = new FlowControl(0, 0, 0, 0, Duration.ofSeconds(1), true,
-            Duration.ofMillis(100), 0.85, 512L << 20, 0, 100, 1024 * 1024);
+            Duration.ofMillis(100), 0.85, 512L << 20, 0, 100, 1024 * 1024, 0);
 
     public FlowControl {
         Objects.requireNonNull(burst, "burst");
@@ -57,6 +61,8 @@ public record FlowControl(
         require(outboundBytesThreshold >= 0, "outboundBytesThreshold must be >= 0");
         require(lightClientRate >= 0, "lightClientRate must be >= 0");
         require(outboundBufferBytes >= 1024, "outboundBufferBytes must be at least 1024, was " + outboundBufferBytes);
+        require(loopBusyThreshold >= 0 && loopBusyThreshold <= 1,
+                "loopBusyThreshold must be in [0, 1] (0: off), was " + loopBusyThreshold);
     }
 
     private static void require(boolean condition, String message) {
@@ -68,43 +74,49 @@ public record FlowControl(
     public FlowControl withClientLimits(double messagesPerSecond, long bytesPerSecond) {
         return new FlowControl(messagesPerSecond, bytesPerSecond, listenerMessagesPerSecond, listenerBytesPerSecond,
                 burst, overloadProtection, loopLagThreshold, heapThreshold, queuedBytesThreshold,
-                outboundBytesThreshold, lightClientRate, outboundBufferBytes);
+                outboundBytesThreshold, lightClientRate, outboundBufferBytes, loopBusyThreshold);
     }
 
     public FlowControl withListenerLimits(double messagesPerSecond, long bytesPerSecond) {
         return new FlowControl(clientMessagesPerSecond, clientBytesPerSecond, messagesPerSecond, bytesPerSecond,
                 burst, overloadProtection, loopLagThreshold, heapThreshold, queuedBytesThreshold,
-                outboundBytesThreshold, lightClientRate, outboundBufferBytes);
+                outboundBytesThreshold, lightClientRate, outboundBufferBytes, loopBusyThreshold);
     }
 
     public FlowControl withBurst(Duration value) {
         return new FlowControl(clientMessagesPerSecond, clientBytesPerSecond, listenerMessagesPerSecond,
                 listenerBytesPerSecond, value, overloadProtection, loopLagThreshold, heapThreshold,
-                queuedBytesThreshold, outboundBytesThreshold, lightClientRate, outboundBufferBytes);
+                queuedBytesThreshold, outboundBytesThreshold, lightClientRate, outboundBufferBytes, loopBusyThreshold);
     }
 
     public FlowControl withOverloadProtection(boolean value) {
         return new FlowControl(clientMessagesPerSecond, clientBytesPerSecond, listenerMessagesPerSecond,
                 listenerBytesPerSecond, burst, value, loopLagThreshold, heapThreshold, queuedBytesThreshold,
-                outboundBytesThreshold, lightClientRate, outboundBufferBytes);
+                outboundBytesThreshold, lightClientRate, outboundBufferBytes, loopBusyThreshold);
     }
 
     public FlowControl withOverloadThresholds(Duration loopLag, double heapFraction, long queuedBytes,
                                               long outboundBytes) {
         return new FlowControl(clientMessagesPerSecond, clientBytesPerSecond, listenerMessagesPerSecond,
                 listenerBytesPerSecond, burst, overloadProtection, loopLag, heapFraction, queuedBytes, outboundBytes,
-                lightClientRate, outboundBufferBytes);
+                lightClientRate, outboundBufferBytes, loopBusyThreshold);
     }
 
     public FlowControl withLightClientRate(double messagesPerSecond) {
         return new FlowControl(clientMessagesPerSecond, clientBytesPerSecond, listenerMessagesPerSecond,
                 listenerBytesPerSecond, burst, overloadProtection, loopLagThreshold, heapThreshold,
-                queuedBytesThreshold, outboundBytesThreshold, messagesPerSecond, outboundBufferBytes);
+                queuedBytesThreshold, outboundBytesThreshold, messagesPerSecond, outboundBufferBytes, loopBusyThreshold);
     }
 
     public FlowControl withOutboundBufferBytes(int value) {
         return new FlowControl(clientMessagesPerSecond, clientBytesPerSecond, listenerMessagesPerSecond,
                 listenerBytesPerSecond, burst, overloadProtection, loopLagThreshold, heapThreshold,
-                queuedBytesThreshold, outboundBytesThreshold, lightClientRate, value);
+                queuedBytesThreshold, outboundBytesThreshold, lightClientRate, value, loopBusyThreshold);
+    }
+
+    public FlowControl withLoopBusyThreshold(double fraction) {
+        return new FlowControl(clientMessagesPerSecond, clientBytesPerSecond, listenerMessagesPerSecond,
+                listenerBytesPerSecond, burst, overloadProtection, loopLagThreshold, heapThreshold,
+                queuedBytesThreshold, outboundBytesThreshold, lightClientRate, outboundBufferBytes, fraction);
     }
 }

@@ -131,7 +131,7 @@ public final class FlowController implements AutoCloseable {
     /** The load now. */
     public LoadSample sample() {
         return new LoadSample(probe.loopLagNanos(), heapFraction.getAsDouble(), stats.queuedBytes(),
-                probe.outboundBytes());
+                probe.outboundBytes(), probe.loopBusy());
     }
 
     /** One tick: measure, then apply the rules. Called by the controller's thread, or by tests directly. */
@@ -208,12 +208,12 @@ public final class FlowController implements AutoCloseable {
 
     private double pressure(LoadSample sample) {
         return sample.pressure(settings.loopLagThreshold().toNanos(), settings.heapThreshold(),
-                settings.queuedBytesThreshold(), outboundThreshold());
+                settings.queuedBytesThreshold(), outboundThreshold(), settings.loopBusyThreshold());
     }
 
     private LoadSample.Signal dominant(LoadSample sample) {
         return sample.dominant(settings.loopLagThreshold().toNanos(), settings.heapThreshold(),
-                settings.queuedBytesThreshold(), outboundThreshold());
+                settings.queuedBytesThreshold(), outboundThreshold(), settings.loopBusyThreshold());
     }
 
     private long outboundThreshold() {

@@ -11,6 +11,11 @@ public interface LoadProbe {
     /** The limit of those buffers (the direct-memory limit); 0 if unknown. */
     long outboundLimit();
 
+    /** The largest fraction of the time since the last call that one event-loop thread spent on the CPU. */
+    default double loopBusy() {
+        return 0;
+    }
+
     /** No transport (in-process use, tests): no lag, no buffers. */
     LoadProbe NONE = new LoadProbe() {
         @Override

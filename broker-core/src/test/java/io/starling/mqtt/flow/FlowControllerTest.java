@@ -188,6 +188,37 @@ class FlowControllerTest {
     }
 
     @Test
+    @DisplayName("loop busy counts only with its threshold set: 0.9 busy over a 0.6 threshold is pressure 1.5 and "
+            + "throttles; the same sample with the signal off (the default) does not")
+    void loopBusySignal() {
+        assertThat(new LoadSample(0, 0, 0, 0, 0.9).pressure(LAG_THRESHOLD, 0.85, 1000, 0, 0.6))
+                .isCloseTo(1.5, within(1e-9));
+        assertThat(new LoadSample(0, 0, 0, 0, 0.9).dominant(LAG_THRESHOLD, 0.85, 1000, 0, 0.6))
+                .isEqualTo(LoadSample.Signal.LOOP_BUSY);
+        assertThat(new LoadSample(0, 0, 0, 0, 0.9).pressure(LAG_THRESHOLD, 0.85, 1000, 0)).isZero();
+
+        FlowController latencyFirst = new FlowController(FlowControl.DEFAULTS.withLoopBusyThreshold(0.6), stats,
+                () -> 0.0);
+        InboundFlow heavy = latencyFirst.open("heavy", "default", "127.0.0.1:1");
+        for (int t = 1; t <= 12; t++) {
+            for (int i = 0; i < 1_000; i++) {
+                heavy.onPublish(10);
+            }
+            latencyFirst.tick(new LoadSample(0, 0, 0, 0, t < 12 ? 0.3 : 0.9), now + t * TICK);
+        }
+        assertThat(heavy.adaptiveRate()).as("10,000 msg/s cut by 1/1.5").isCloseTo(6_667, within(100.0));
+        FlowController defaults = new FlowController(FlowControl.DEFAULTS, stats, () -> 0.0);
+        InboundFlow other = defaults.open("other", "default", "127.0.0.1:2");
+        for (int t = 1; t <= 12; t++) {
+            for (int i = 0; i < 1_000; i++) {
+                other.onPublish(10);
+            }
+            defaults.tick(new LoadSample(0, 0, 0, 0, 1.0), now + t * TICK);
+        }
+        assertThat(other.adaptiveRate()).isZero();
+    }
+
+    @Test
     @DisplayName("a closed connection's flow is forgotten")
     void closeForgets() {
         InboundFlow flow = publisher("gone", 1_000);

@@ -76,6 +76,8 @@ final class ConfigFile {
                     f.loopLagThreshold(), f.heapThreshold(), longValue(v), f.outboundBytesThreshold()))),
             Map.entry("overload_network_buffer_bytes", (b, v) -> b.updateFlowControl(f -> f.withOverloadThresholds(
                     f.loopLagThreshold(), f.heapThreshold(), f.queuedBytesThreshold(), longValue(v)))),
+            Map.entry("overload_loop_busy_fraction", (b, v) -> b.updateFlowControl(
+                    f -> f.withLoopBusyThreshold(decimal(v)))),
             Map.entry("overload_light_client_rate", (b, v) -> b.updateFlowControl(
                     f -> f.withLightClientRate(decimal(v)))),
             Map.entry("outbound_buffer_bytes", (b, v) -> b.updateFlowControl(

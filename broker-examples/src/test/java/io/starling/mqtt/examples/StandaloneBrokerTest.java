@@ -261,6 +261,7 @@ class StandaloneBrokerTest {
                 overload_queued_bytes = 1048576
                 overload_network_buffer_bytes = 2097152
                 overload_light_client_rate = 10
+                overload_loop_busy_fraction = 0.6
                 outbound_buffer_bytes = 65536
                 """).toString());
         io.starling.mqtt.api.FlowControl f = c.flowControl();
@@ -276,6 +277,7 @@ class StandaloneBrokerTest {
         assertThat(f.outboundBytesThreshold()).isEqualTo(2_097_152);
         assertThat(f.lightClientRate()).isEqualTo(10);
         assertThat(f.outboundBufferBytes()).isEqualTo(65_536);
+        assertThat(f.loopBusyThreshold()).isEqualTo(0.6);
         assertThat(parse().flowControl()).isEqualTo(io.starling.mqtt.api.FlowControl.DEFAULTS);
 
         assertBad("max_inbound_messages_per_second = fast", 1,
