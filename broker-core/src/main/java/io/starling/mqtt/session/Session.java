@@ -63,6 +63,7 @@ public final class Session implements Subscriber {
     // queue length as last published by that thread, whether a client is attached, and the hysteresis state.
     private final java.util.concurrent.atomic.AtomicInteger inTransit = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int queuedMirror;
+    private volatile long queuedBytesMirror;
     private volatile boolean online;
     private volatile boolean congested;
     private volatile long lastProgressNanos;
@@ -70,6 +71,8 @@ public final class Session implements Subscriber {
     private long lastDropLogNanos;
     private long droppedSinceLog;
     static final long STALL_MILLIS = 500;
+    // Below this queue limit there is no room between half and full to wait in: the limit and its policy decide.
+    private static final int MIN_QUEUE_FOR_BACK_PRESSURE = 16;
     private static final long STALL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS);
     private static final long DROP_LOG_INTERVAL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private int nextPacketId = 1;
@@ -144,10 +147,7 @@ public final class Session implements Subscriber {
                     inTransit.incrementAndGet();
                     stored.whenComplete((ok, error) -> {
                         if (error == null) {
-                            mailbox.submit(() -> {
-                                inTransit.decrementAndGet();
-                                enqueue(message, qos, key);
-                            });
+                            mailbox.submit(() -> arrived(message, qos, key));
                         } else {
                             inTransit.decrementAndGet();
                             LOG.error("client {}: session store failed; QoS 2 message on {} not delivered", clientId,
@@ -171,10 +171,7 @@ public final class Session implements Subscriber {
         } else {
             // Counted until the session's own thread has it, so a publisher sees the backlog it is building now.
             inTransit.incrementAndGet();
-            mailbox.submit(() -> {
-                inTransit.decrementAndGet();
-                enqueue(message, qos, key);
-            });
+            mailbox.submit(() -> arrived(message, qos, key));
         }
     }
 
@@ -182,6 +179,15 @@ public final class Session implements Subscriber {
     public void enqueue(Message message, QoS qos) {
         long key = durable && qos != QoS.AT_MOST_ONCE && !ended ? context.store().append(clientId, message, qos) : 0;
         enqueue(message, qos, key);
+    }
+
+    /** A counted delivery reaches the owner thread; the backlog it was part of may have cleared (sent directly). */
+    private void arrived(Message message, QoS qos, long key) {
+        inTransit.decrementAndGet();
+        enqueue(message, qos, key);
+        if (congested) {
+            updateCongestion();
+        }
     }
 
     /** Retained messages sent per event-loop task, and the queue length at which the stream waits for acks. */
@@ -309,6 +315,9 @@ public final class Session implements Subscriber {
         }
         int packetId = allocatePacketId();
         inflight.put(packetId, new InflightMessage(packetId, message, qos, false, key));
+        if (congested) {
+            lastProgressNanos = System.nanoTime();
+        }
         Publish publish = new Publish(message.topic(), qos, false, message.retain(), packetId, message.payload());
         context.stats().onMessageSent(qos);
         notifyDelivery(message, qos);
@@ -428,7 +437,12 @@ public final class Session implements Subscriber {
     private void updateCongestion() {
         int size = queue == null ? 0 : queue.size();
         queuedMirror = size;
+        queuedBytesMirror = queuedBytes;
         long maxMessages = context.config().maxQueuedMessages();
+        if (maxMessages < MIN_QUEUE_FOR_BACK_PRESSURE) {
+            congested = false;
+            return;
+        }
         long maxBytes = context.config().maxQueuedBytes();
         long backlog = (long) size + inTransit.get();
         if (!congested) {
@@ -452,12 +466,20 @@ public final class Session implements Subscriber {
         if (!congested) {
             // Deliveries still on their way count: a publisher must not get a whole read batch ahead before this
             // session's thread has seen any of it.
-            if (!online || (long) inTransit.get() + queuedMirror <= context.config().maxQueuedMessages() / 2) {
+            int max = context.config().maxQueuedMessages();
+            if (!online || max < MIN_QUEUE_FOR_BACK_PRESSURE || (long) inTransit.get() + queuedMirror <= max / 2) {
                 return false;
             }
             lastProgressNanos = System.nanoTime();
             congested = true;
             return true;
+        }
+        // Cleared here too, not only by the owner thread: the backlog may have gone out without a queue change that
+        // would have made the owner look (sent at once into a free inflight window).
+        if ((long) inTransit.get() + queuedMirror <= context.config().maxQueuedMessages() / 4
+                && queuedBytesMirror <= context.config().maxQueuedBytes() / 4) {
+            congested = false;
+            return false;
         }
         return System.nanoTime() - lastProgressNanos < STALL_NANOS;
     }
@@ -755,6 +777,7 @@ public final class Session implements Subscriber {
         }
         queue = null;
         queuedMirror = 0;
+        queuedBytesMirror = 0;
         retained = null;
         queuedBytes = 0;
         congested = false;

@@ -234,32 +234,32 @@ class FlowControlTest {
 
     @Test
     @DisplayName("back-pressure: a publisher pauses while a subscriber that takes messages is past half its queue "
-            + "limit, and goes on when it is down to a quarter; none of its 30 acknowledged messages is dropped at a "
-            + "queue of 10")
+            + "limit, and goes on when it is down to a quarter; none of its 100 acknowledged messages is dropped at a "
+            + "queue of 40")
     void congestedSubscriberHoldsThePublisher() {
-        engine(b -> b.maxInflight(1).maxQueuedMessages(10).queueOverflowPolicy(QueueOverflowPolicy.DROP_NEWEST));
+        engine(b -> b.maxInflight(1).maxQueuedMessages(40).queueOverflowPolicy(QueueOverflowPolicy.DROP_NEWEST));
         Client sub = connect("sub", 1);
         sub.send(new Subscribe(1, List.of(new Subscription(TopicFilter.of("t"), QoS.AT_LEAST_ONCE))));
         sub.sync();
         Client pub = connect("pub", 2);
-        for (int i = 1; i <= 30; i++) {
+        for (int i = 1; i <= 100; i++) {
             pub.send(publish("t", QoS.AT_LEAST_ONCE, i));
         }
         pub.sync();
         assertThat(engine.stats().congestionPauses()).isEqualTo(1);
         assertThat(pub.channel.paused).isTrue();
         java.util.Set<Integer> acked = new java.util.HashSet<>();
-        // the subscriber takes one message every 20 ms or so: slow, but moving
-        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
+        // the subscriber takes one message every 10 ms or so: slow, but moving
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10)).until(() -> {
             List<Publish> got = sub.channel.written(Publish.class);
             Publish last = got.get(got.size() - 1);
             if (acked.add(last.packetId() * 1000 + got.size())) {
                 sub.send(new PubAck(last.packetId()));
             }
-            return got.size() == 30;
+            return got.size() == 100;
         });
         assertThat(engine.stats().queueOverflowDrops()).isZero();
-        await().atMost(Duration.ofSeconds(5)).until(() -> pub.channel.written(PubAck.class).size() == 30);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pub.channel.written(PubAck.class).size() == 100);
         assertThat(pub.channel.paused).isFalse();
     }
 
@@ -267,14 +267,14 @@ class FlowControlTest {
     @DisplayName("a subscriber that takes nothing for 500 ms no longer holds its publishers back: its queue fills, "
             + "the overflow policy applies to it alone, and another subscriber gets everything")
     void stalledSubscriberDoesNotStallOthers() {
-        engine(b -> b.maxInflight(1).maxQueuedMessages(10).queueOverflowPolicy(QueueOverflowPolicy.DROP_NEWEST));
+        engine(b -> b.maxInflight(1).maxQueuedMessages(40).queueOverflowPolicy(QueueOverflowPolicy.DROP_NEWEST));
         Client stuck = connect("stuck", 1);
         stuck.send(new Subscribe(1, List.of(new Subscription(TopicFilter.of("t"), QoS.AT_LEAST_ONCE))));
         Client fast = connect("fast", 2);
         fast.send(new Subscribe(1, List.of(new Subscription(TopicFilter.of("t"), QoS.AT_LEAST_ONCE))));
         fast.sync();
         Client pub = connect("pub", 3);
-        for (int i = 1; i <= 30; i++) {
+        for (int i = 1; i <= 100; i++) {
             pub.send(publish("t", QoS.AT_LEAST_ONCE, i));
         }
         java.util.Set<Integer> acked = new java.util.HashSet<>();
@@ -284,11 +284,11 @@ class FlowControlTest {
                     fast.send(new PubAck(p.packetId()));
                 }
             }
-            return fast.channel.written(Publish.class).size() == 30;
+            return fast.channel.written(Publish.class).size() == 100;
         });
-        await().atMost(Duration.ofSeconds(5)).until(() -> pub.channel.written(PubAck.class).size() == 30);
+        await().atMost(Duration.ofSeconds(5)).until(() -> pub.channel.written(PubAck.class).size() == 100);
         assertThat(stuck.channel.written(Publish.class)).hasSize(1);
-        assertThat(engine.stats().queueOverflowDrops()).as("30 - 1 in flight - 10 queued").isEqualTo(19);
+        assertThat(engine.stats().queueOverflowDrops()).as("100 - 1 in flight - 40 queued").isEqualTo(59);
     }
 
     @Test
