@@ -130,8 +130,10 @@ public final class FlowController implements AutoCloseable {
 
     /** The load now. */
     public LoadSample sample() {
+        // Reading loop threads' CPU times costs a call per thread: only when the signal is on.
+        double busy = settings.loopBusyThreshold() > 0 ? probe.loopBusy() : 0;
         return new LoadSample(probe.loopLagNanos(), heapFraction.getAsDouble(), stats.queuedBytes(),
-                probe.outboundBytes(), probe.loopBusy());
+                probe.outboundBytes(), busy);
     }
 
     /** One tick: measure, then apply the rules. Called by the controller's thread, or by tests directly. */

@@ -268,11 +268,6 @@ public final class Connection implements SessionOwner {
         }
     }
 
-    /** This connection's inbound flow (rates, throttle), or null before it is accepted. */
-    public InboundFlow flow() {
-        return flow;
-    }
-
     /** The transport closed (peer, keep-alive, error or us). Publishes the will unless DISCONNECT came. */
     public void onClosed() {
         if (counted) {
@@ -457,7 +452,10 @@ public final class Connection implements SessionOwner {
         }
     }
 
-    /** Whether packets already read must wait: an interceptor decides, or a rate limit paused the connection. */
+    /**
+     * Whether packets already read must wait: an interceptor decides, a rate limit paused the connection, or a
+     * subscriber it feeds is congested.
+     */
     private boolean holding() {
         return held || (pausedFor & (PAUSED_RATE | PAUSED_CONGESTED)) != 0;
     }

@@ -236,7 +236,8 @@ public final class NettyClientChannel implements ClientChannel, BufferSource, Ru
         keepAliveTimer.keepAlive(seconds);
     }
 
-    private static String describe(SocketAddress address) {
+    /** A peer as logs and core name it: {@code ip:port}. */
+    public static String describe(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
             return inet.getAddress().getHostAddress() + ":" + inet.getPort();
         }

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.Han
 import io.netty.util.ReferenceCountUtil;
 import io.starling.mqtt.netty.channel.NettyClientChannel;
 import io.starling.mqtt.netty.channel.TransportFraming;
-import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +105,6 @@ final class MqttWebSocketFrames extends ChannelDuplexHandler implements Transpor
         if (forwarded != null) {
             return forwarded;
         }
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(ctx.channel().remoteAddress());
+        return NettyClientChannel.describe(ctx.channel().remoteAddress());
     }
 }

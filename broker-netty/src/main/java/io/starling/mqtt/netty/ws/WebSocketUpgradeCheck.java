@@ -132,7 +132,7 @@ final class WebSocketUpgradeCheck extends ChannelInboundHandlerAdapter {
 
     private void refuse(ChannelHandlerContext ctx, FullHttpRequest request, Refusal refusal) {
         LOG.info("WebSocket upgrade from {} on listener {} refused ({} {}): {}",
-                describe(ctx.channel().remoteAddress()), listenerName, refusal.status().code(),
+                NettyClientChannel.describe(ctx.channel().remoteAddress()), listenerName, refusal.status().code(),
                 refusal.status().reasonPhrase(), refusal.reason());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, refusal.status(),
                 Unpooled.copiedBuffer(refusal.reason() + "\n", StandardCharsets.UTF_8));
@@ -200,11 +200,6 @@ final class WebSocketUpgradeCheck extends ChannelInboundHandlerAdapter {
             parsed.add(address);
         }
         return Set.copyOf(parsed);
-    }
-
-    private static String describe(SocketAddress address) {
-        return address instanceof InetSocketAddress inet
-                ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(address);
     }
 
     /** Request text in a log line: bounded, and without control characters that could forge log lines. */
