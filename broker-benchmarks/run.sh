@@ -19,7 +19,8 @@
 # BENCHMARKS_JAR to use a benchmarks.jar built elsewhere (no build), MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1
 # p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all but flood),
 # and by name only p2p-qos1-persistent latency-persistent p2p-qos1-ws overload slow-consumer (issue 7: about 35 s and
-# 25 s per broker in quick mode). More targets: starling-durable starling-periodic hivemq-persistent mosquitto-persistent.
+# 25 s per broker in quick mode). More targets: starling-durable starling-periodic starling-latency hivemq-persistent
+# mosquitto-persistent.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -36,7 +37,7 @@ case "$mode" in
   quick|full|smoke) shift ;;
   flood) shift; set -- flood "$@" ;;
   ws) shift; set -- p2p-qos1 p2p-qos1-ws "$@" ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
 
 mvn_cmd="${MVN:-mvn}"
@@ -59,7 +60,7 @@ has_any() { local t; for t in "$@"; do has "$t" && return 0; done; return 1; }
 # 1. Build the benchmarks jar, and the Starling jar when it is not there.
 starling_jar="${STARLING_JAR:-broker-examples/target/starling-broker.jar}"
 modules="broker-benchmarks"
-if has_any starling starling-durable starling-periodic && [ ! -f "$starling_jar" ]; then
+if has_any starling starling-durable starling-periodic starling-latency && [ ! -f "$starling_jar" ]; then
   if [ -n "${STARLING_JAR:-}" ]; then echo "run.sh: STARLING_JAR=$STARLING_JAR does not exist" >&2; exit 1; fi
   modules="broker-benchmarks,broker-examples"
 fi

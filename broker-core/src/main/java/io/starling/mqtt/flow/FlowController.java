@@ -89,16 +89,18 @@ public final class FlowController implements AutoCloseable {
     public InboundFlow open(String clientId, String listener, String remoteAddress) {
         long now = System.nanoTime();
         RateLimit[] shared = listenerLimits.computeIfAbsent(listener, name -> new RateLimit[] {
-                limit(settings.listenerMessagesPerSecond(), now), limit(settings.listenerBytesPerSecond(), now)});
+                limit(settings.listenerMessagesPerSecond(), RateLimit.MESSAGE_SLICE, now),
+                limit(settings.listenerBytesPerSecond(), RateLimit.BYTE_SLICE, now)});
         InboundFlow flow = new InboundFlow(clientId, listener, remoteAddress,
-                limit(settings.clientMessagesPerSecond(), now), limit(settings.clientBytesPerSecond(), now),
-                shared[0], shared[1], new RateLimit(0, ADAPTIVE_BURST_SECONDS, now));
+                limit(settings.clientMessagesPerSecond(), RateLimit.MESSAGE_SLICE, now),
+                limit(settings.clientBytesPerSecond(), RateLimit.BYTE_SLICE, now),
+                shared[0], shared[1], new RateLimit(0, ADAPTIVE_BURST_SECONDS, RateLimit.MESSAGE_SLICE, now));
         flows.add(flow);
         return flow;
     }
 
-    private RateLimit limit(double rate, long now) {
-        return rate > 0 ? new RateLimit(rate, burstSeconds, now) : null;
+    private RateLimit limit(double rate, double slice, long now) {
+        return rate > 0 ? new RateLimit(rate, burstSeconds, slice, now) : null;
     }
 
     public void close(InboundFlow flow) {

@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
 public final class StarlingBroker implements MqttBroker {
     private static final Logger LOG = LoggerFactory.getLogger(StarlingBroker.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Netty's defaults for the first two; the third is a quarter of Netty's (see start()). */
+    static final int MIN_READ_BYTES = 64;
+    static final int INITIAL_READ_BYTES = 2048;
+    static final int MAX_READ_BYTES = 16 * 1024;
 
     private final BrokerConfig config;
     private final BrokerEngine engine;
@@ -132,8 +136,13 @@ public final class StarlingBroker implements MqttBroker {
                     // wait in the session, and the client's own packets wait unread (docs/flow-control.md).
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                             config.flowControl().outboundBufferBytes() / 2, config.flowControl().outboundBufferBytes()))
-                    // One allocator for all connections (each still gets its own small handle).
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator());
+                    // One allocator for all connections (each still gets its own small handle). One read of at most
+                    // 16 KiB per connection per loop turn, not Netty's 64 KiB: the packets of one read are handled
+                    // in one go, and on a loop shared with a flooding publisher a light client's packet waits for
+                    // that; 16 KiB of small PUBLISH packets is about 0.2 ms of work, 64 KiB about 1 ms. Measured: the
+                    // same p2p throughput (docs/flow-control.md, "Latency under overload").
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(
+                            MIN_READ_BYTES, INITIAL_READ_BYTES, MAX_READ_BYTES).maxMessagesPerRead(1));
             LoopExecutor.Registry executors = new LoopExecutor.Registry();
             List<Bound> opened = new ArrayList<>(listeners.size());
             for (Listener listener : listeners) {

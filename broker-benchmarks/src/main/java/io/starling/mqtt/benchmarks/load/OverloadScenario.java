@@ -112,6 +112,11 @@ public final class OverloadScenario {
                 channels, null, 1, deadline);
         List<LoadClient> heavyPubs = connector.connectAll(LoadGenerator.bootstrap(heavyGroup), run,
                 clients.heavyPublishers(), channels, null, 1, deadline);
+        int nice = params.i("overload.flood.nice");
+        String niced = ThreadNice.apply(heavyGroup, nice);
+        if (nice != 0 && !niced.startsWith("nice " + nice + " ")) {
+            throw new LoadGenerator.ScenarioFailure("overload.flood.nice=" + nice + ": " + niced);
+        }
 
         long start = System.nanoTime();
         long startEpoch = System.currentTimeMillis();

@@ -49,6 +49,7 @@ public final class Params {
         {"overload.factor", "3", "3", "3", "overload: offered rate in phase B ÷ the sustained rate"},
         {"overload.recovery.factor", "0.5", "0.5", "0.5", "overload: offered rate in phase C ÷ the sustained rate"},
         {"overload.window", "4096", "4096", "1024", "overload: heavy publishers' inflight window in phases B and C (open loop: a publisher whose window is full waits, and what it could not send counts as offered, not accepted)"},
+        {"overload.flood.nice", "19", "19", "19", "overload: Linux nice value of the generator threads that run the heavy publishers and their subscribers (0: unchanged). Where the generator shares the broker's cores, the flood then competes for CPU with the broker, which has to hold it back, rather than with the light clients whose latency is measured; every broker runs with the same value"},
         {"overload.drain", "10", "5", "3", "overload: longest wait for acknowledgements and deliveries at the end, s"},
         {"overload.heap.bound", "256", "256", "256", "overload: stated bound on a JVM broker's heap after GC during the run, MiB (half the 512 MiB heap)"},
         {"overload.latency.factor", "2", "2", "2", "overload: requirement, light clients' p99 in phase B ≤ this × their p99 in phase A"},

@@ -34,6 +34,7 @@ final class Charts {
             case STARLING -> new Color(230, 120, 0);
             case STARLING_DURABLE -> new Color(165, 70, 0);
             case STARLING_PERIODIC -> new Color(245, 175, 90);
+            case STARLING_LATENCY -> new Color(200, 40, 40);
             case HIVEMQ -> new Color(60, 110, 190);
             case HIVEMQ_PERSISTENT -> new Color(30, 60, 120);
             case MOQUETTE -> new Color(110, 165, 55);

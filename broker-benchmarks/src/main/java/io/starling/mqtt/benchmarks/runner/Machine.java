@@ -42,7 +42,7 @@ final class Machine {
     /** Version numbers of the peers, from their jar names and mosquitto's help text. */
     static String version(Target t, RunnerOptions o) {
         return switch (t) {
-            case STARLING, STARLING_DURABLE, STARLING_PERIODIC -> o.starlingJar().toString();
+            case STARLING, STARLING_DURABLE, STARLING_PERIODIC, STARLING_LATENCY -> o.starlingJar().toString();
             case HIVEMQ, HIVEMQ_PERSISTENT -> jarVersion(o.hivemqClasspath(), "hivemq-community-edition-embedded-");
             case MOQUETTE -> jarVersion(o.moquetteClasspath(), "moquette-broker-");
             case MOSQUITTO, MOSQUITTO_PERSISTENT -> {

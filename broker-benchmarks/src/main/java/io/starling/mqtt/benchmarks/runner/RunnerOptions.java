@@ -19,7 +19,7 @@ record RunnerOptions(String mode, List<Scenario> scenarios, List<Target> targets
             usage: Runner full|quick|smoke [scenario...] [key=value...] (no scenario: all but the persistent ones,
                    and in smoke mode but flood)
                    [--targets starling,hivemq,moquette,mosquitto,ceiling] (also: starling-durable, starling-periodic,
-                   hivemq-persistent, mosquitto-persistent) [--starling-jar JAR]
+                   starling-latency, hivemq-persistent, mosquitto-persistent) [--starling-jar JAR]
                    [--hivemq-cp CP] [--moquette-cp CP] [--mosquitto PATH] [--jvm-flags "FLAGS"]
                    [--report FILE] [--charts DIR] [--work DIR] [--port N] [--command "as typed"]""";
 

@@ -21,6 +21,7 @@ enum Target {
     STARLING("starling", "Starling", true),
     STARLING_DURABLE("starling-durable", "Starling durable sync", true),
     STARLING_PERIODIC("starling-periodic", "Starling durable periodic", true),
+    STARLING_LATENCY("starling-latency", "Starling latency-first", true),
     HIVEMQ("hivemq", "HiveMQ CE", true),
     HIVEMQ_PERSISTENT("hivemq-persistent", "HiveMQ CE file persistence", true),
     MOQUETTE("moquette", "Moquette", true),
@@ -32,6 +33,11 @@ enum Target {
     static final int INFLIGHT = 64;
     /** Messages queued per client beyond the inflight window wherever the broker lets us set it. */
     static final int QUEUE = 10_000;
+    /**
+     * {@link #STARLING_LATENCY}'s {@code overload_loop_busy_fraction}: the overload controller holds the event loop
+     * under this share of its time, not just its lag under 100 ms (docs/flow-control.md, "Latency under overload").
+     */
+    static final double LATENCY_LOOP_BUSY = 0.4;
     /** Commit interval of {@link #STARLING_PERIODIC}. */
     static final int SYNC_INTERVAL_MS = 100;
     /** Mosquitto's {@code autosave_interval} in {@link #MOSQUITTO_PERSISTENT}: seconds, its smallest setting. */
@@ -107,6 +113,9 @@ enum Target {
             case STARLING_DURABLE -> "as Starling, but `--data-dir` (a fresh directory per run) instead of "
                     + "`--in-memory`, default `durability = sync`: a QoS 1 message for a persistent session is "
                     + "committed and fsynced (group commit) before its PUBACK; needs a launcher with a durable store";
+            case STARLING_LATENCY -> "as Starling, and `overload_loop_busy_fraction = " + LATENCY_LOOP_BUSY + "`: the "
+                    + "overload controller's latency-first setting (it throttles the heaviest publishers once the event "
+                    + "loop is busy more than " + Math.round(LATENCY_LOOP_BUSY * 100) + " % of the time)";
             case STARLING_PERIODIC -> "as Starling, but `--data-dir` (a fresh directory per run) and `durability = "
                     + "periodic`, `sync_interval_ms = " + SYNC_INTERVAL_MS + "`: acknowledged at once, committed and "
                     + "fsynced every " + SYNC_INTERVAL_MS + " ms; needs a launcher with a durable store";
@@ -149,7 +158,7 @@ enum Target {
             cmd.addAll(extraJvmFlags);
         }
         switch (this) {
-            case STARLING, STARLING_DURABLE, STARLING_PERIODIC -> {
+            case STARLING, STARLING_DURABLE, STARLING_PERIODIC, STARLING_LATENCY -> {
                 Path conf = work.resolve("starling.conf");
                 Files.writeString(conf, String.join("\n",
                         "host = 127.0.0.1",
@@ -158,6 +167,7 @@ enum Target {
                         "max_queued_messages = " + QUEUE,
                         "queue_overflow_policy = drop_newest",
                         this == STARLING_PERIODIC ? "durability = periodic\nsync_interval_ms = " + SYNC_INTERVAL_MS : "",
+                        this == STARLING_LATENCY ? "overload_loop_busy_fraction = " + LATENCY_LOOP_BUSY : "",
                         // For the *-ws scenarios, idle in the others; only where the launcher knows the key (a
                         // STARLING_JAR from before WebSocket listeners would refuse it).
                         launcherHasWebSocket(o) ? "ws_port = " + (port + LoadGenerator.WS_PORT_OFFSET) : "",
@@ -213,13 +223,13 @@ enum Target {
      * {@code protocol websockets}); the peers' launchers start TCP only.
      */
     boolean webSocket() {
-        return this == STARLING || this == STARLING_DURABLE || this == STARLING_PERIODIC;
+        return this == STARLING || this == STARLING_DURABLE || this == STARLING_PERIODIC || this == STARLING_LATENCY;
     }
 
     /** Whether the runner has what it needs to start this target; the reason when not. */
     String missing(RunnerOptions o) {
         return switch (this) {
-            case STARLING -> Files.isRegularFile(o.starlingJar()) ? null : "no jar at " + o.starlingJar();
+            case STARLING, STARLING_LATENCY -> Files.isRegularFile(o.starlingJar()) ? null : "no jar at " + o.starlingJar();
             case STARLING_DURABLE, STARLING_PERIODIC -> !Files.isRegularFile(o.starlingJar())
                     ? "no jar at " + o.starlingJar()
                     : launcherHasStore(o) ? null : "the launcher in " + o.starlingJar() + " has no durable store";

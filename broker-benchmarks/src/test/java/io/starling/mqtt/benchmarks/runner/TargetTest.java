@@ -53,6 +53,23 @@ class TargetTest {
     }
 
     @Test
+    void latencyFirstStarlingSetsTheLoopBusySignalAndNothingElse() throws IOException {
+        RunnerOptions o = options(launcher("with-store", USAGE_WITH_STORE));
+        List<String> cmd = Target.STARLING_LATENCY.command(o, 1883, work);
+
+        assertThat(cmd).contains("--in-memory").doesNotContain("--data-dir");
+        List<String> latency = Files.readAllLines(work.resolve("starling.conf"));
+        assertThat(latency).contains("overload_loop_busy_fraction = 0.4");
+        Target.STARLING.command(o, 1883, work);
+        List<String> plain = Files.readAllLines(work.resolve("starling.conf"));
+        assertThat(plain).doesNotContain("overload_loop_busy_fraction = 0.4");
+        latency.remove("overload_loop_busy_fraction = 0.4");
+        assertThat(latency.stream().filter(l -> !l.isBlank())).containsExactlyElementsOf(
+                plain.stream().filter(l -> !l.isBlank()).toList());
+        assertThat(Target.STARLING_LATENCY.dataDir(work)).isNull();
+    }
+
+    @Test
     void starlingRunsInMemoryWhetherOrNotItsLauncherHasAStore() throws IOException {
         RunnerOptions withStore = options(launcher("with-store", USAGE_WITH_STORE));
         RunnerOptions withoutStore = options(launcher("without-store", USAGE_WITHOUT_STORE));
