@@ -23,8 +23,8 @@ import io.starling.mqtt.session.Subscriber;
 import io.starling.mqtt.session.SessionOwner;
 import io.starling.mqtt.spi.ClientChannel;
 import io.starling.mqtt.spi.SessionStore;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +43,9 @@ public final class Connection implements SessionOwner {
     private final ClientChannel channel;
     private final ProtocolContext context;
     // Packets pipelined behind CONNECT; created only when a client actually pipelines.
-    private List<MqttPacket> pending;
+    // Packets read but not yet run (CONNECT pending, an interceptor deciding, a rate or congestion pause): a read
+    // batch can leave hundreds here under a rate limit, taken from the head one by one.
+    private ArrayDeque<MqttPacket> pending;
 
     private State state = State.AWAITING_CONNECT;
     private ClientInfo client;
@@ -65,7 +67,7 @@ public final class Connection implements SessionOwner {
     private static final int PAUSED_NOT_WRITABLE = 8;
     private static final int PAUSED_CONGESTED = 16;
     /** How often a publisher paused for a congested subscriber checks whether it has caught up. */
-    private static final long CONGESTION_POLL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long CONGESTION_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     // The subscriber this publisher waits for, while PAUSED_CONGESTED.
     private Subscriber waitingFor;
 
@@ -115,7 +117,7 @@ public final class Connection implements SessionOwner {
                 // Pipelined packets wait until CONNACK is sent [MQTT-3.2.0-1]; reads are paused meanwhile.
                 case CONNECTING -> {
                     if (pending == null) {
-                        pending = new ArrayList<>(4);
+                        pending = new ArrayDeque<>(4);
                     }
                     pending.add(packet);
                 }
@@ -124,7 +126,7 @@ public final class Connection implements SessionOwner {
                         // An interceptor is still deciding about an earlier PUBLISH, or a rate limit paused the
                         // connection: the rest of what was already read waits, in order.
                         if (pending == null) {
-                            pending = new ArrayList<>(4);
+                            pending = new ArrayDeque<>(4);
                         }
                         pending.add(packet);
                     } else {
@@ -347,7 +349,7 @@ public final class Connection implements SessionOwner {
         }
         ClientInfo connected = client;
         context.interceptors().notify(i -> i.onConnect(connected));
-        List<MqttPacket> waiting = pending;
+        ArrayDeque<MqttPacket> waiting = pending;
         pending = null;
         if (waiting != null) {
             for (MqttPacket packet : waiting) {
@@ -501,7 +503,7 @@ public final class Connection implements SessionOwner {
 
     private void runPending() {
         while (!holding() && state == State.CONNECTED && pending != null && !pending.isEmpty()) {
-            onPacket(pending.remove(0));
+            onPacket(pending.poll());
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ public final class Session implements Subscriber {
     private long queuedBytes;
     // Back-pressure toward publishers (congested()): QoS 1/2 deliveries on their way to this session's thread, the
     // queue length as last published by that thread, whether a client is attached, and the hysteresis state.
-    private final java.util.concurrent.atomic.AtomicInteger inTransit = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inTransit = new AtomicInteger();
     private volatile int queuedMirror;
     private volatile long queuedBytesMirror;
     private volatile boolean online;
