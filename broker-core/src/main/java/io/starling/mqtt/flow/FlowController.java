@@ -28,12 +28,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Pressure P is the largest load signal over its threshold (loop lag, heap after GC, queued bytes, network
  *   buffers).</li>
  *   <li>P &ge; 1 (overload): the heaviest publishers that together send half of all PUBLISH packets, heaviest
- *   first, and never one at or below the light-client rate, get their rate multiplied by max(0.5, min(0.9, 1/P)):
- *   at least 10% less per tick, at most half; never below the light-client rate.</li>
+ *   first, and with them any publisher sending at least 3/4 of what the heaviest sends, but never one at or below
+ *   the light-client rate, get their rate multiplied by max(0.5, min(0.9, 1/P)): at least 10% less per tick, at
+ *   most half; never below the light-client rate.</li>
  *   <li>P &lt; 0.8: every throttled publisher gets back 10% of the rate it had when first throttled, per tick;
  *   at that rate its throttle is lifted.</li>
  *   <li>0.8 &le; P &lt; 1: rates hold (hysteresis, so the controller does not oscillate at the threshold).</li>
  * </ol>
+ * An overload episode (one WARN, one {@link BrokerStats#onOverloadEpisode()}) lasts from the first tick at P &ge; 1
+ * until P &lt; 0.8 with every throttle lifted.
  *
  * Runs on its own daemon thread; the only shared state is each flow's counters and adaptive rate.
  */
@@ -41,6 +44,12 @@ public final class FlowController implements AutoCloseable {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     static final double RECOVER_BELOW = 0.8;
     static final double HEAVY_SHARE = 0.5;
+    /**
+     * Publishers within this fraction of the heaviest's rate are cut with it: a few equal publishers are all cut at
+     * the first tick of an overload rather than half of them per tick, which would take twice as long to bring the
+     * load down, and alternate which of them is held.
+     */
+    static final double PEER_SHARE = 0.75;
     static final double MAX_CUT = 0.5;
     static final double MIN_CUT = 0.9;
     static final double INCREASE_STEP = 0.1;
@@ -163,11 +172,6 @@ public final class FlowController implements AutoCloseable {
             }
             throttleHeaviest(total, pressure, sample, now);
         } else if (pressure < RECOVER_BELOW) {
-            if (overloaded) {
-                overloaded = false;
-                LOG.info("broker load back to normal after {} ms: pressure {} ({}); restoring throttled publishers",
-                        TimeUnit.NANOSECONDS.toMillis(now - overloadStart), String.format("%.2f", pressure), sample);
-            }
             for (InboundFlow f : flows) {
                 if (f.throttledFrom > 0) {
                     raise(f, now);
@@ -179,6 +183,21 @@ public final class FlowController implements AutoCloseable {
             if (f.throttledFrom > 0) {
                 throttled++;
             }
+        }
+        if (overloaded && LOG.isDebugEnabled()) {
+            double held = 0;
+            for (InboundFlow f : flows) {
+                held += f.throttledFrom > 0 ? f.adaptiveRate() : 0;
+            }
+            LOG.debug("overload tick: pressure {} ({}); {} publishers throttled to {} msg/s in all, {} msg/s measured",
+                    String.format("%.2f", pressure), sample, throttled, Math.round(held), Math.round(total));
+        }
+        // The episode ends once the load is low and every throttle has been lifted, not at the first quiet tick: a
+        // controller holding the load near its threshold would otherwise log a new episode every few ticks.
+        if (overloaded && pressure < RECOVER_BELOW && throttled == 0) {
+            overloaded = false;
+            LOG.info("broker load back to normal after {} ms: pressure {} ({}); no publisher throttled",
+                    TimeUnit.NANOSECONDS.toMillis(now - overloadStart), String.format("%.2f", pressure), sample);
         }
         last = new OverloadSnapshot(pressure, overloaded, sample, throttled);
     }
@@ -227,7 +246,7 @@ public final class FlowController implements AutoCloseable {
         return probe.outboundLimit() * 3 / 4;
     }
 
-    /** Rule 2: heaviest first, until they cover half of all traffic; light clients never. */
+    /** Rule 2: heaviest first, until they cover half of all traffic, and the heaviest's peers; light clients never. */
     private void throttleHeaviest(double total, double pressure, LoadSample sample, long now) {
         List<InboundFlow> heavy = new ArrayList<>();
         for (InboundFlow f : flows) {
@@ -239,8 +258,9 @@ public final class FlowController implements AutoCloseable {
         double cut = Math.max(MAX_CUT, Math.min(MIN_CUT, 1 / pressure));
         double floor = Math.max(1, settings.lightClientRate());
         double covered = 0;
+        double peer = heavy.isEmpty() ? 0 : PEER_SHARE * heavy.get(0).messageRate;
         for (InboundFlow f : heavy) {
-            if (covered >= HEAVY_SHARE * total) {
+            if (covered >= HEAVY_SHARE * total && f.messageRate < peer) {
                 break;
             }
             covered += f.messageRate;

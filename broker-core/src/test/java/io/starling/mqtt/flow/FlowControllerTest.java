@@ -82,6 +82,26 @@ class FlowControllerTest {
     }
 
     @Test
+    @DisplayName("publishers of about the heaviest's rate are cut with it at the first tick, not half of them per tick")
+    void peersAreCutTogether() {
+        InboundFlow a = publisher("a", 10_000);
+        InboundFlow b = publisher("b", 9_000);
+        InboundFlow c = publisher("c", 8_000);
+        InboundFlow d = publisher("d", 7_600);
+        InboundFlow far = publisher("far", 5_000);
+        warmUp();
+
+        tick(2.0);
+
+        assertThat(List.of(a, b, c, d)).as("within 3/4 of the heaviest, or needed to cover half")
+                .allSatisfy(f -> assertThat(f.adaptiveRate()).isPositive());
+        assertThat(d.adaptiveRate()).as("a peer, though the three before cover half").isCloseTo(3_800,
+                within(100.0));
+        assertThat(far.adaptiveRate()).as("below 3/4 of the heaviest, and half is covered").isZero();
+        assertThat(stats.throttleStarts()).isEqualTo(4);
+    }
+
+    @Test
     @DisplayName("the cut follows the overload: 1/pressure, at least 10% and at most half per tick; never below the "
             + "light-client rate")
     void cutIsProportionalAndFloored() {
@@ -114,14 +134,37 @@ class FlowControllerTest {
 
         double original = heavy.throttledFrom;
         tick(0.5);
-        assertThat(controller.overload().overloaded()).isFalse();
+        assertThat(controller.overload().overloaded()).as("the episode lasts while a throttle does").isTrue();
         assertThat(heavy.adaptiveRate()).isCloseTo(throttled + 0.1 * original, within(1.0));
         for (int i = 0; i < 5; i++) {
             tick(0.5);
         }
         assertThat(heavy.adaptiveRate()).as("lifted").isZero();
         assertThat(controller.overload().throttledClients()).isZero();
+        assertThat(controller.overload().overloaded()).isFalse();
         assertThat(stats.throttleStarts()).isEqualTo(1);
+        assertThat(stats.overloadEpisodes()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a load the controller holds around the threshold is one overload episode, not one per crossing; "
+            + "the next starts after every throttle has been lifted")
+    void oneEpisodeWhileThrottled() {
+        InboundFlow heavy = publisher("heavy", 10_000);
+        warmUp();
+        for (int i = 0; i < 5; i++) {
+            tick(1.2);
+            tick(0.5);
+        }
+        assertThat(stats.overloadEpisodes()).isEqualTo(1);
+        assertThat(controller.overload().overloaded()).isTrue();
+        for (int i = 0; i < 20 && heavy.throttledFrom > 0; i++) {
+            tick(0.5);
+        }
+        assertThat(heavy.adaptiveRate()).as("lifted").isZero();
+        assertThat(controller.overload().overloaded()).isFalse();
+        tick(1.2);
+        assertThat(stats.overloadEpisodes()).isEqualTo(2);
     }
 
     @Test

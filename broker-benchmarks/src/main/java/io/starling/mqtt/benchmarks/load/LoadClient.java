@@ -278,8 +278,9 @@ final class LoadClient extends ByteToMessageDecoder {
         LoopStats s = stats;
         s.received++;
         if (s.measuring) {
-            long latency = System.nanoTime() - sentNanos;
-            s.latency.recordValue(Math.max(0, Math.min(latency, LoopStats.HIGHEST_LATENCY)));
+            long latency = Math.max(0, Math.min(System.nanoTime() - sentNanos, LoopStats.HIGHEST_LATENCY));
+            s.latency.recordValue(latency);
+            s.intervalLatency.recordValue(latency);
         }
         if (publisher < 0 || publisher >= trackers.length) {
             s.foreign++;

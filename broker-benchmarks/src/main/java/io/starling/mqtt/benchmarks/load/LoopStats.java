@@ -34,6 +34,8 @@ final class LoopStats {
     final Histogram latency = new Histogram(HIGHEST_LATENCY, 3);
     /** A QoS 1/2 message's write to its PUBACK or PUBCOMP: what a durable broker's sync adds shows here. */
     final Histogram ackLatency = new Histogram(HIGHEST_LATENCY, 3);
+    /** The same as {@link #latency}, cleared at every sample of a time series: latency over time. */
+    final Histogram intervalLatency = new Histogram(HIGHEST_LATENCY, 3);
 
     void error(String what) {
         errors++;

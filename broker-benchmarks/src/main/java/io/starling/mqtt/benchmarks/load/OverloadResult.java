@@ -101,8 +101,12 @@ public record OverloadResult(String target, String error, int light, int heavy, 
      * @param delivered heavy deliveries so far
      * @param lightDelivered light deliveries so far
      */
+    /**
+     * One reading of the time series; {@code lightP99Nanos} is the light clients' p99 round trip over the interval
+     * since the reading before (-1 when none was measured).
+     */
     public record Sample(double seconds, long offered, long sent, long accepted, long delivered, long lightDelivered,
-            long rssBytes) {}
+            long rssBytes, long lightP99Nanos) {}
 
     public static OverloadResult failed(String target, String error) {
         return new OverloadResult(target, error, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,

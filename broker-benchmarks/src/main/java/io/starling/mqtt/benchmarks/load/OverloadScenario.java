@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -208,8 +209,10 @@ public final class OverloadScenario {
         Counters heavy = run.counters(heavyGroup);
         long offered = run.readLoopsOf(heavyGroup, s -> s.offered).stream().mapToLong(Long::longValue).sum();
         Counters light = run.counters(lightGroup);
+        Histogram interval = take(run, lightGroup, s -> s.intervalLatency);
+        long lightP99 = interval.getTotalCount() == 0 ? -1 : interval.getValueAtPercentile(99);
         return new OverloadResult.Sample(seconds, offered, heavy.sent(), heavy.completed(), heavy.received(),
-                light.received(), probe.rssBytes());
+                light.received(), probe.rssBytes(), lightP99);
     }
 
     private static void setPublishing(RunContext run, EventLoopGroup group, boolean on) throws InterruptedException {
@@ -232,15 +235,21 @@ public final class OverloadScenario {
 
     /** The latencies {@code group}'s loops recorded since the last take; clears them. */
     private static LatencySummary takeLatency(RunContext run, EventLoopGroup group) throws InterruptedException {
+        return LatencySummary.of(take(run, group, s -> s.latency));
+    }
+
+    /** One histogram of {@code group}'s loops, merged; clears them. */
+    private static Histogram take(RunContext run, EventLoopGroup group, Function<LoopStats, Histogram> which)
+            throws InterruptedException {
         Histogram total = new Histogram(LoopStats.HIGHEST_LATENCY, 3);
         for (Histogram h : run.readLoopsOf(group, s -> {
-            Histogram copy = s.latency.copy();
-            s.latency.reset();
+            Histogram copy = which.apply(s).copy();
+            which.apply(s).reset();
             return copy;
         })) {
             total.add(h);
         }
-        return LatencySummary.of(total);
+        return total;
     }
 
     /**

@@ -42,7 +42,7 @@ final class OverloadCsv {
                 + "light_acked_lost,light_unacked,heavy_duplicates,light_duplicates,heavy_publishers_closed,"
                 + "heavy_subscribers_closed,light_closed,peak_rss_bytes,max_heap_after_gc_bytes");
         List<String> series = new ArrayList<>();
-        series.add("target,seconds,offered,sent,accepted,delivered,light_delivered,rss_bytes");
+        series.add("target,seconds,offered,sent,accepted,delivered,light_delivered,rss_bytes,light_p99_ns");
         List<String> heap = new ArrayList<>();
         heap.add("target,seconds,before_bytes,after_bytes,full");
         for (OverloadResult r : results) {
@@ -66,7 +66,8 @@ final class OverloadCsv {
             for (OverloadResult.Sample s : r.samples()) {
                 series.add(String.join(",", r.target(), num(s.seconds()), Long.toString(s.offered()),
                         Long.toString(s.sent()), Long.toString(s.accepted()), Long.toString(s.delivered()),
-                        Long.toString(s.lightDelivered()), Long.toString(s.rssBytes())));
+                        Long.toString(s.lightDelivered()), Long.toString(s.rssBytes()),
+                        Long.toString(s.lightP99Nanos())));
             }
             heapRows(heap, r.target(), r.heap());
         }

@@ -209,6 +209,7 @@ final class OverloadReport {
         List<Charts.Line> accepted = new ArrayList<>();
         List<Charts.Line> memory = new ArrayList<>();
         List<Charts.Series> latency = new ArrayList<>();
+        List<Charts.Line> latencyOverTime = new ArrayList<>();
         for (OverloadResult r : done) {
             Target t = Target.byId(r.target());
             double from = r.marks()[OverloadResult.A];
@@ -220,6 +221,10 @@ final class OverloadReport {
                 rate[1][i] /= r.sustainedRate();
             }
             accepted.add(new Charts.Line(t.label(), Charts.color(t), rate[0], rate[1], false));
+            latencyOverTime.add(new Charts.Line(t.label(), Charts.color(t),
+                    s.stream().mapToDouble(x -> x.seconds() - from).toArray(),
+                    s.stream().mapToDouble(x -> x.lightP99Nanos() < 0 ? Double.NaN : x.lightP99Nanos() / 1e6)
+                            .toArray(), false));
             memory.addAll(memory(t, s, OverloadResult.Sample::seconds, OverloadResult.Sample::rssBytes, r.heap(), from,
                     from, r.marks()[OverloadResult.END] + 1));
             latency.add(new Charts.Series(t.label(), Charts.color(t), new double[] {msOrNaN(r.lightA().p50()),
@@ -235,10 +240,14 @@ final class OverloadReport {
         Charts.bars(charts.resolve("overload-latency.png"), "Light clients' round trip: A alone, B under the flood, "
                 + "C in recovery", "ms", new String[] {"A p50", "A p99", "B p50", "B p99", "C p50", "C p99"}, latency,
                 true);
+        Charts.lines(charts.resolve("overload-latency-time.png"), "Light clients' p99 round trip over each "
+                + p.get("sample.interval") + " s", "seconds from the start of phase A", "ms", latencyOverTime, markers,
+                true);
         Charts.lines(charts.resolve("overload-memory.png"), "Broker memory during the overload: RSS (solid), heap "
                 + "after GC (dashed)", "seconds from the start of phase A", "MiB", memory, markers, false);
         md.append("![Heavy publishers' accepted rate](").append(relative.apply("overload-accepted.png"))
                 .append(")\n\n![Light clients' round trip](").append(relative.apply("overload-latency.png"))
+                .append(")\n\n![Light clients' p99 over time](").append(relative.apply("overload-latency-time.png"))
                 .append(")\n\n![Broker memory](").append(relative.apply("overload-memory.png")).append(")\n\n");
     }
 

@@ -152,7 +152,7 @@ class OverloadScenarioTest {
         long[] accepted = {0, 10, 20, 120, 130, 230, 330};
         List<OverloadResult.Sample> samples = new java.util.ArrayList<>();
         for (int i = 0; i < accepted.length; i++) {
-            samples.add(new OverloadResult.Sample(10 + 0.5 * i, 100L * i, 0, accepted[i], 0, 0, 0));
+            samples.add(new OverloadResult.Sample(10 + 0.5 * i, 100L * i, 0, accepted[i], 0, 0, 0, -1));
         }
 
         assertThat(OverloadResult.recoverySeconds(samples, 10, 13, 0.9)).isEqualTo(2.0);

@@ -31,7 +31,7 @@ class OverloadReportTest {
             long offered = t < 11 ? 0 : t < 21 ? (long) ((t - 11) * 3000) : 30_000 + (long) ((t - 21) * 500);
             long accepted = t < 11 ? 0 : t < 21 ? (long) ((t - 11) * 1000) : 10_000 + (long) ((t - 21) * 500);
             samples.add(new OverloadResult.Sample(t, offered, accepted, accepted, accepted, (long) (t * 1000),
-                    (100L + i) << 20));
+                    (100L + i) << 20, i % 10 == 0 ? -1 : t < 11 ? 1_000_000 : 2_000_000));
         }
         OverloadResult starling = new OverloadResult("starling", null, 200, 4, 1000, 1000, 1000, 3, 0.5, MARKS,
                 latency(1), latency(3), latency(1), latency(50), latency(1),
@@ -60,10 +60,11 @@ class OverloadReportTest {
                 + "before the stall) | closed by the broker "
                 + "2.5 s into the stall; 200 of 4000 acked QoS 1 received (3800 lost), 0 after it read again |");
         assertThat(text).contains("![Heavy publishers' accepted rate](charts/overload-accepted.png)",
+                "![Light clients' p99 over time](charts/overload-latency-time.png)",
                 "![The other subscribers' throughput](charts/slow-consumer-throughput.png)");
         assertThat(report.errors()).containsExactly("overload @ Mosquitto: setup timed out | 3 of 208 clients ready");
-        for (String png : new String[] {"overload-accepted.png", "overload-latency.png", "overload-memory.png",
-            "slow-consumer-throughput.png", "slow-consumer-memory.png"}) {
+        for (String png : new String[] {"overload-accepted.png", "overload-latency.png", "overload-latency-time.png",
+            "overload-memory.png", "slow-consumer-throughput.png", "slow-consumer-memory.png"}) {
             BufferedImage img = ImageIO.read(dir.resolve(png).toFile());
             assertThat(img.getWidth()).as(png).isEqualTo(1100);
         }

@@ -85,6 +85,34 @@ class StrictUtf8Test {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"heap", "direct", "composite"})
+    @DisplayName("ASCII, decoded without the JDK decoder, reads the same from heap, direct and composite buffers, up "
+            + "to U+007F, and consumes only its bytes")
+    void asciiFastPath(String kind) throws CharacterCodingException {
+        byte[] ascii = hex("73 65 6E 73 6F 72 2F 31 7F 20 7E");
+        ByteBuf buf = switch (kind) {
+            case "heap" -> ByteBufAllocator.DEFAULT.heapBuffer().writeBytes(ascii).writeByte('x');
+            case "direct" -> ByteBufAllocator.DEFAULT.directBuffer().writeBytes(ascii).writeByte('x');
+            default -> ByteBufAllocator.DEFAULT.compositeBuffer()
+                    .addComponent(true, ByteBufAllocator.DEFAULT.heapBuffer().writeBytes(ascii, 0, 4))
+                    .addComponent(true, ByteBufAllocator.DEFAULT.directBuffer().writeBytes(ascii, 4, 7).writeByte('x'));
+        };
+        try {
+            assertThat(StrictUtf8.read(buf, ascii.length)).isEqualTo("sensor/1\u007F ~");
+            assertThat(buf.readableBytes()).isEqualTo(1);
+        } finally {
+            buf.release();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"61 62 FF", "61 62 63 ED A0 80", "61 C3", "2F 2F 80"})
+    @DisplayName("[MQTT-1.5.3-1] ill-formed bytes after an ASCII start are still rejected")
+    void illFormedAfterAscii(String bytes) {
+        assertThatThrownBy(() -> read(hex(bytes))).isInstanceOf(CharacterCodingException.class);
+    }
+
     private static String read(byte[] bytes) throws CharacterCodingException {
         ByteBuf buf = ByteBufAllocator.DEFAULT.buffer(Math.max(1, bytes.length)).writeBytes(bytes);
         try {
