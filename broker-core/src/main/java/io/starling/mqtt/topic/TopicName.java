@@ -1,5 +1,6 @@
 package io.starling.mqtt.topic;
 
+import java.nio.charset.StandardCharsets;
 
 /**
  * A validated topic name, the address of a PUBLISH: at least one character, no wildcard, no U+0000,
@@ -8,20 +9,23 @@ package io.starling.mqtt.topic;
  */
 public final class TopicName {
     private final String value;
-    private final byte[] utf8;
+    private final int utf8Length;
+    // Encoded on first use: an ASCII name is written straight from the string (PublishEncoder), so most names never
+    // need the array. Volatile: a message fans out to subscribers on other threads, and the array must arrive whole.
+    private volatile byte[] utf8;
 
-    private TopicName(String value, byte[] utf8) {
+    private TopicName(String value, int utf8Length) {
         this.value = value;
-        this.utf8 = utf8;
+        this.utf8Length = utf8Length;
     }
 
     /** Validates and wraps a topic name; throws {@link InvalidTopicException} naming the broken rule. */
     public static TopicName of(String value) {
-        byte[] utf8 = TopicRules.checkCommon(value, "topic name");
+        int utf8Length = TopicRules.checkCommon(value, "topic name");
         if (value.indexOf('+') >= 0 || value.indexOf('#') >= 0) {
             throw new InvalidTopicException("topic name must not contain a wildcard [MQTT-3.3.2-2] [MQTT-4.7.1-1]: " + TopicRules.printable(value));
         }
-        return new TopicName(value, utf8);
+        return new TopicName(value, utf8Length);
     }
 
     public String value() {
@@ -30,7 +34,22 @@ public final class TopicName {
 
     /** The UTF-8 encoding, computed once. Callers must not modify the array. */
     public byte[] utf8() {
-        return utf8;
+        byte[] bytes = utf8;
+        if (bytes == null) {
+            bytes = value.getBytes(StandardCharsets.UTF_8);
+            utf8 = bytes;
+        }
+        return bytes;
+    }
+
+    /** The length of the UTF-8 encoding, in bytes (at most 65535). */
+    public int utf8Length() {
+        return utf8Length;
+    }
+
+    /** True when every character is ASCII, so that the name's UTF-8 bytes are its characters. */
+    public boolean isAscii() {
+        return utf8Length == value.length();
     }
 
     /** True for names such as {@code $SYS/...} that wildcard-led filters never match [MQTT-4.7.2-1]. */

@@ -1,7 +1,5 @@
 package io.starling.mqtt.topic;
 
-import java.nio.charset.StandardCharsets;
-
 /** Checks shared by topic names and filters (section 4.7.3). */
 final class TopicRules {
     /** [MQTT-4.7.3-3]: a UTF-8 encoded string field holds at most 65535 bytes. */
@@ -9,7 +7,8 @@ final class TopicRules {
 
     private TopicRules() {}
 
-    static byte[] checkCommon(String value, String kind) {
+    /** Checks the rules names and filters share; returns the length of the UTF-8 encoding, computed without it. */
+    static int checkCommon(String value, String kind) {
         if (value == null) {
             throw new InvalidTopicException(kind + " must not be null");
         }
@@ -19,31 +18,38 @@ final class TopicRules {
         if (value.indexOf('\u0000') >= 0) {
             throw new InvalidTopicException(kind + " must not contain U+0000 [MQTT-4.7.3-2]");
         }
-        checkSurrogatesPaired(value, kind);
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > MAX_ENCODED_LENGTH) {
-            throw new InvalidTopicException(kind + " encodes to " + utf8.length + " bytes, more than 65535 [MQTT-4.7.3-3]");
+        int length = utf8Length(value, kind);
+        if (length > MAX_ENCODED_LENGTH) {
+            throw new InvalidTopicException(kind + " encodes to " + length + " bytes, more than 65535 [MQTT-4.7.3-3]");
         }
-        return utf8;
+        return length;
     }
 
     /**
-     * [MQTT-1.5.3-1]: a lone surrogate has no well-formed UTF-8 encoding ({@code getBytes} would silently write
-     * {@code ?} instead, so the name, its bytes and its length would disagree).
+     * The UTF-8 length of {@code value}. [MQTT-1.5.3-1]: a lone surrogate has no well-formed UTF-8 encoding
+     * ({@code getBytes} would silently write {@code ?} instead, so the name, its bytes and its length would
+     * disagree), so it is refused here.
      */
-    private static void checkSurrogatesPaired(String value, String kind) {
+    private static int utf8Length(String value, String kind) {
+        int length = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < value.length()
-                        && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                } else {
-                    throw new InvalidTopicException(kind + " contains an unpaired surrogate at index " + i
-                            + ", which is not well-formed UTF-8 [MQTT-1.5.3-1]");
-                }
+            if (c < 0x80) {
+                length += 1;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (!Character.isSurrogate(c)) {
+                length += 3;
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else {
+                throw new InvalidTopicException(kind + " contains an unpaired surrogate at index " + i
+                        + ", which is not well-formed UTF-8 [MQTT-1.5.3-1]");
             }
         }
+        return length;
     }
 
     /** A short, single-line rendering of a rejected topic for exception messages and logs. */

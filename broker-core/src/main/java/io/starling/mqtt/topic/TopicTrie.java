@@ -19,7 +19,6 @@ import java.util.function.BiConsumer;
  * <p>Pure: no sessions, no I/O, no authorization. Keys are compared with {@code equals}.
  */
 public final class TopicTrie<K, V> {
-    private static final int STACK_INITIAL = 8;
 
     private final Node<K, V> root = new Node<>();
     private final Object writeLock = new Object();
@@ -79,20 +78,29 @@ public final class TopicTrie<K, V> {
      * through several matching filters is visited once per filter; the caller merges them.
      */
     public void match(TopicName topic, BiConsumer<? super K, ? super V> visitor) {
-        String[] levels = Levels.splitToArray(topic.value());
+        MatchScratch scratch = MatchScratch.acquire();
+        try {
+            match(topic, visitor, scratch);
+        } finally {
+            scratch.release();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void match(TopicName topic, BiConsumer<? super K, ? super V> visitor, MatchScratch scratch) {
+        String[] levels = scratch.levels(topic.value());
         boolean system = topic.isSystemTopic();
         // Depth-first walk with an explicit stack, not recursion: a legal name has up to 65536 levels
         // [MQTT-4.7.3-3], deep enough to overflow the thread stack. Each step pushes at most two nodes
         // (the exact child and the '+' child), so the stack holds at most levels.length + 1 entries.
-        @SuppressWarnings("unchecked")
-        Node<K, V>[] nodes = (Node<K, V>[]) new Node<?, ?>[STACK_INITIAL];
-        int[] depths = new int[STACK_INITIAL];
-        nodes[0] = root;
+        scratch.ensure(0);
+        scratch.nodes[0] = root;
+        scratch.depths[0] = 0;
         int top = 1;
         while (top > 0) {
             top--;
-            Node<K, V> node = nodes[top];
-            int depth = depths[top];
+            Node<K, V> node = (Node<K, V>) scratch.nodes[top];
+            int depth = scratch.depths[top];
             // [MQTT-4.7.2-1]: at the first level, wildcards do not match names that start with '$'.
             boolean wildcardsAllowed = !(system && depth == 0);
             if (wildcardsAllowed) {
@@ -105,19 +113,16 @@ public final class TopicTrie<K, V> {
                 node.visitSubscribers(visitor);
                 continue;
             }
-            Node<K, V> exact = node.child(levels[depth]);
+            Node<K, V> exact = node.exactChild(levels[depth]);
             Node<K, V> plus = wildcardsAllowed ? node.plus : null;
-            if (top + 2 > nodes.length) {
-                nodes = Arrays.copyOf(nodes, nodes.length * 2);
-                depths = Arrays.copyOf(depths, depths.length * 2);
-            }
+            scratch.ensure(top);
             if (plus != null) {
-                nodes[top] = plus;
-                depths[top++] = depth + 1;
+                scratch.nodes[top] = plus;
+                scratch.depths[top++] = depth + 1;
             }
             if (exact != null) {
-                nodes[top] = exact;
-                depths[top++] = depth + 1;
+                scratch.nodes[top] = exact;
+                scratch.depths[top++] = depth + 1;
             }
         }
     }
@@ -149,6 +154,12 @@ public final class TopicTrie<K, V> {
         // read is much cheaper than two more hash look-ups per level.
         private volatile Node<K, V> plus;
         private volatile Node<K, V> hash;
+
+        /** The child for a level of a topic name, which never is a wildcard [MQTT-4.7.1-1]. */
+        Node<K, V> exactChild(String level) {
+            ConcurrentHashMap<String, Node<K, V>> map = children;
+            return map == null ? null : map.get(level);
+        }
 
         Node<K, V> child(String level) {
             if (level.equals(TopicFilter.SINGLE_LEVEL_WILDCARD)) {

@@ -336,4 +336,16 @@ class TopicValidityTest {
             assertThat(TopicName.of(name).isSystemTopic()).isFalse();
         }
     }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @DisplayName("[MQTT-1.5.3-1] the UTF-8 length is counted without encoding, and agrees with the encoding made on "
+            + "first use")
+    @ValueSource(strings = {"a", "sensors/1/temp", "\u00e9t\u00e9", "\u20ac/x", "\uD83D\uDE00/y", "\u007F\u0080\u07FF\u0800\uFFFF"})
+    void utf8LengthAgreesWithEncoding(String value) {
+        TopicName name = TopicName.of(value);
+        byte[] expected = value.getBytes(StandardCharsets.UTF_8);
+        assertThat(name.utf8Length()).isEqualTo(expected.length);
+        assertThat(name.isAscii()).isEqualTo(value.chars().allMatch(c -> c < 0x80));
+        assertThat(name.utf8()).containsExactly(expected).isSameAs(name.utf8());
+    }
 }
