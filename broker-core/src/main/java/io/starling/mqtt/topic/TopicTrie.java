@@ -19,7 +19,6 @@ import java.util.function.BiConsumer;
  * <p>Pure: no sessions, no I/O, no authorization. Keys are compared with {@code equals}.
  */
 public final class TopicTrie<K, V> {
-
     private final Node<K, V> root = new Node<>();
     private final Object writeLock = new Object();
     private int size;
