@@ -179,16 +179,14 @@ public final class FlowController implements AutoCloseable {
             }
         }
         int throttled = 0;
+        double held = 0;
         for (InboundFlow f : flows) {
             if (f.throttledFrom > 0) {
                 throttled++;
+                held += f.adaptiveRate();
             }
         }
         if (overloaded && LOG.isDebugEnabled()) {
-            double held = 0;
-            for (InboundFlow f : flows) {
-                held += f.throttledFrom > 0 ? f.adaptiveRate() : 0;
-            }
             LOG.debug("overload tick: pressure {} ({}); {} publishers throttled to {} msg/s in all, {} msg/s measured",
                     String.format("%.2f", pressure), sample, throttled, Math.round(held), Math.round(total));
         }
