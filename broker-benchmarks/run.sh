@@ -15,7 +15,9 @@
 #          alone
 #
 # Environment: STARLING_JAR (default broker-examples/target/starling-broker.jar, built when missing),
-# BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"), SKIP_BUILD=1 to reuse target/benchmarks.jar,
+# BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"; it replaces the default, so repeat those when you add
+# a flag: a comparison against the default heap is not like for like), GEN_JVM_FLAGS (added to the load generator's
+# JVM, e.g. -Xlog:gc:file=gen-gc.log), SKIP_BUILD=1 to reuse target/benchmarks.jar,
 # BENCHMARKS_JAR to use a benchmarks.jar built elsewhere (no build), MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1
 # p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all but flood),
 # and by name only p2p-qos1-persistent latency-persistent p2p-qos1-ws overload slow-consumer (issue 7: about 35 s and
@@ -112,7 +114,7 @@ else
   report=(--report "$root/docs/performance.md" --charts "$root/docs/performance")
 fi
 status=0
-java -Xms1g -Xmx2g -XX:+UseParallelGC -Djava.awt.headless=true -Dslf4j.internal.verbosity=ERROR \
+java -Xms1g -Xmx2g -XX:+UseParallelGC ${GEN_JVM_FLAGS:-} -Djava.awt.headless=true -Dslf4j.internal.verbosity=ERROR \
   -cp "$benchmarks_jar" io.starling.mqtt.benchmarks.runner.Runner "$runner_mode" \
   --targets "$targets" --starling-jar "$starling_jar" --jvm-flags "$jvm_flags" --work "$work" \
   --command "$command_line" "${report[@]}" ${peer_args[@]+"${peer_args[@]}"} ${args[@]+"${args[@]}"} || status=$?

@@ -13,6 +13,8 @@ import java.util.Locale;
  * @param sustainedRate the rate the phases are based on: the calibrated one, or {@code overload.rate}
  * @param lightA the light clients' round trip (publish to receipt) of the messages received in phase A; B and C
  *     likewise
+ * @param lightBSettled the same in phase B after its first {@code overload.onset} seconds: the flood once the
+ *     broker has reacted to it
  * @param heavyB the heavy subscribers' latency (publisher's write to receipt) in phase B; C likewise
  * @param flood the heavy publishers' figures in phase B; {@code recovery} in C, {@code calibration} in calibration
  * @param samples the time series, every {@code sample.interval}
@@ -24,9 +26,9 @@ import java.util.Locale;
  */
 public record OverloadResult(String target, String error, int light, int heavy, double calibratedRate,
         double calibratedAccepted, double sustainedRate, double factor, double recoveryFactor, double[] marks,
-        LatencySummary lightA, LatencySummary lightB, LatencySummary lightC, LatencySummary heavyB,
-        LatencySummary heavyC, Window calibration, Window flood, Window recovery, Losses losses, List<Sample> samples,
-        double recoverySeconds, long peakRssBytes, List<HeapSample> heap, long startEpochMillis)
+        LatencySummary lightA, LatencySummary lightB, LatencySummary lightBSettled, LatencySummary lightC,
+        LatencySummary heavyB, LatencySummary heavyC, Window calibration, Window flood, Window recovery, Losses losses,
+        List<Sample> samples, double recoverySeconds, long peakRssBytes, List<HeapSample> heap, long startEpochMillis)
         implements GcLogged<OverloadResult> {
 
     public static final int CALIBRATION = 0;
@@ -111,28 +113,30 @@ public record OverloadResult(String target, String error, int light, int heavy, 
     public static OverloadResult failed(String target, String error) {
         return new OverloadResult(target, error, 0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 new double[5], LatencySummary.NONE, LatencySummary.NONE, LatencySummary.NONE, LatencySummary.NONE,
-                LatencySummary.NONE, Window.NONE, Window.NONE, Window.NONE, Losses.NONE, List.of(), Double.NaN, -1,
+                LatencySummary.NONE, LatencySummary.NONE, Window.NONE, Window.NONE, Window.NONE, Losses.NONE, List.of(),
+                Double.NaN, -1,
                 List.of(), 0);
     }
 
     public OverloadResult withTarget(String name) {
         return new OverloadResult(name, error, light, heavy, calibratedRate, calibratedAccepted, sustainedRate, factor,
-                recoveryFactor, marks, lightA, lightB, lightC, heavyB, heavyC, calibration, flood, recovery, losses,
-                samples, recoverySeconds, peakRssBytes, heap, startEpochMillis);
+                recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC, calibration, flood, recovery,
+                losses, samples, recoverySeconds, peakRssBytes, heap, startEpochMillis);
     }
 
     @Override
     public OverloadResult withError(String why) {
         return new OverloadResult(target, error == null ? why : error + "; " + why, light, heavy, calibratedRate,
-                calibratedAccepted, sustainedRate, factor, recoveryFactor, marks, lightA, lightB, lightC, heavyB, heavyC,
-                calibration, flood, recovery, losses, samples, recoverySeconds, peakRssBytes, heap, startEpochMillis);
+                calibratedAccepted, sustainedRate, factor, recoveryFactor, marks, lightA, lightB, lightBSettled, lightC,
+                heavyB, heavyC, calibration, flood, recovery, losses, samples, recoverySeconds, peakRssBytes, heap,
+                startEpochMillis);
     }
 
     @Override
     public OverloadResult withHeap(List<HeapSample> collections) {
         return new OverloadResult(target, error, light, heavy, calibratedRate, calibratedAccepted, sustainedRate, factor,
-                recoveryFactor, marks, lightA, lightB, lightC, heavyB, heavyC, calibration, flood, recovery, losses,
-                samples, recoverySeconds, peakRssBytes, List.copyOf(collections), startEpochMillis);
+                recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC, calibration, flood, recovery,
+                losses, samples, recoverySeconds, peakRssBytes, List.copyOf(collections), startEpochMillis);
     }
 
     public boolean completed() {
@@ -141,7 +145,16 @@ public record OverloadResult(String target, String error, int light, int heavy, 
 
     /** Light p99 in phase B ÷ in phase A; NaN when either is missing. */
     public double lightP99Ratio() {
-        return lightA.p99() > 0 && lightB.p99() >= 0 ? (double) lightB.p99() / lightA.p99() : Double.NaN;
+        return ratio(lightB, lightA);
+    }
+
+    /** Light p99 in phase B after its onset ÷ in phase A; NaN when either is missing. */
+    public double lightSettledP99Ratio() {
+        return ratio(lightBSettled, lightA);
+    }
+
+    private static double ratio(LatencySummary loaded, LatencySummary unloaded) {
+        return unloaded.p99() > 0 && loaded.p99() >= 0 ? (double) loaded.p99() / unloaded.p99() : Double.NaN;
     }
 
     /**
@@ -237,14 +250,17 @@ public record OverloadResult(String target, String error, int light, int heavy, 
             return "overload @ " + target + ": FAILED " + error;
         }
         return String.format(Locale.ROOT, "overload @ %s: sustained %.0f msg/s (calibrated %.0f delivered, %.0f "
-                        + "acked); light p50/p99/max A %s, B %s, C %s ms (p99 ×%.2f); heavy B offered %.0f, accepted "
-                        + "%.0f (%.0f %%), delivered %.0f msg/s; C offered %.0f, accepted %.0f msg/s, recovered %s; "
-                        + "acked lost %d (heavy %d of %d, light %d), unacked %d, dup %d, closed %d; peak RSS %d MiB%s%s",
+                        + "acked); light p50/p99/max A %s, B %s, C %s ms (p99 ×%.2f; B after its onset %s, ×%.2f); "
+                        + "heavy B offered %.0f, accepted %.0f (%.0f %%), delivered %.0f msg/s; C offered %.0f, "
+                        + "accepted %.0f msg/s, recovered %s; acked lost %d (heavy %d of %d, light %d), unacked %d, "
+                        + "dup %d, closed %d; peak RSS %d MiB%s%s",
                 target, sustainedRate, calibratedRate, calibratedAccepted, lightA.millis(), lightB.millis(),
-                lightC.millis(), lightP99Ratio(), flood.offeredPerSecond(), flood.acceptedPerSecond(),
-                100 * flood.acceptedShare(), flood.deliveredPerSecond(), recovery.offeredPerSecond(),
-                recovery.acceptedPerSecond(), (recovered() ? "yes" : "NO") + String.format(Locale.ROOT,
-                        " (%.0f %% in its second half, steady after %.1f s)", 100 * recoveryShare(), recoverySeconds), losses.ackedLost(), losses.heavyAckedLost(), losses.heavyAcked(), losses.lightAckedLost(),
+                lightC.millis(), lightP99Ratio(), lightBSettled.millis(), lightSettledP99Ratio(),
+                flood.offeredPerSecond(), flood.acceptedPerSecond(), 100 * flood.acceptedShare(),
+                flood.deliveredPerSecond(), recovery.offeredPerSecond(), recovery.acceptedPerSecond(),
+                (recovered() ? "yes" : "NO") + String.format(Locale.ROOT,
+                        " (%.0f %% in its second half, steady after %.1f s)", 100 * recoveryShare(), recoverySeconds),
+                losses.ackedLost(), losses.heavyAckedLost(), losses.heavyAcked(), losses.lightAckedLost(),
                 losses.heavyUnacked() + losses.lightUnacked(), losses.heavyDuplicates() + losses.lightDuplicates(),
                 losses.closed(), peakRssBytes >> 20,
                 heap.isEmpty() ? "" : ", max heap after GC " + (maxHeapAfterGc() >> 20) + " MiB",

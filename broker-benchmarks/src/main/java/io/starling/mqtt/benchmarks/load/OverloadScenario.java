@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  *   <li>Phase A: the light clients alone: their baseline round trip.
  *   <li>Phase B: the heavy publishers offer {@code overload.factor} × the sustained rate, open loop, with a window of
  *       {@code overload.window}: a publisher whose window is full waits, and what it could not send counts as
- *       offered and not accepted.
+ *       offered and not accepted. The light clients' figures are kept for the whole of B and for B after its first
+ *       {@code overload.onset} seconds.
  *   <li>Phase C: they offer {@code overload.recovery.factor} × the sustained rate.
  *   <li>Everybody stops; acknowledgements and deliveries drain; every acknowledged QoS 1 message is looked up at its
  *       subscriber (each client keeps the sequence numbers acknowledged and received).
@@ -158,7 +159,10 @@ public final class OverloadScenario {
             long[] writtenAtB = written(heavyPubs);
             marks[OverloadResult.B] = sampler.seconds(System.nanoTime());
             heavyPubs.forEach(p -> p.retarget(factor * sustained / heavy, window));
-            sleep(params.d("overload.flood"));
+            double onset = Math.min(params.d("overload.onset"), params.d("overload.flood"));
+            sleep(onset);
+            Histogram lightOnset = take(run, lightGroup, s -> s.latency);
+            sleep(params.d("overload.flood") - onset);
 
             // C: recovery
             double recoveryFactor = params.d("overload.recovery.factor");
@@ -166,7 +170,10 @@ public final class OverloadScenario {
             heavyPubs.forEach(p -> p.retarget(recoveryFactor * sustained / heavy, window));
             OverloadResult.Window c0 = phases.heavy(start);
             marks[OverloadResult.C] = sampler.seconds(System.nanoTime());
-            LatencySummary lightB = takeLatency(run, lightGroup);
+            Histogram lightSettled = take(run, lightGroup, s -> s.latency);
+            LatencySummary lightBSettled = LatencySummary.of(lightSettled);
+            lightSettled.add(lightOnset);
+            LatencySummary lightB = LatencySummary.of(lightSettled);
             LatencySummary heavyB = takeLatency(run, heavyGroup);
             sleep(params.d("overload.recovery"));
             run.runOnEveryLoop(s -> {
@@ -188,9 +195,9 @@ public final class OverloadScenario {
                     marks[OverloadResult.END], 0.9);
             String error = sampler.firstFailure() == null ? null : "sampling: " + sampler.firstFailure();
             return new OverloadResult("", error, lights.size(), heavy, calibrated, calibration.acceptedPerSecond(),
-                    sustained, factor, recoveryFactor, marks, lightA, lightB, lightC, heavyB, heavyC, calibration,
-                    c0.minus(b0), c1.minus(c0), losses, samples, recoverySeconds, probe.peakRssBytes(), List.of(),
-                    startEpoch);
+                    sustained, factor, recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC,
+                    calibration, c0.minus(b0), c1.minus(c0), losses, samples, recoverySeconds, probe.peakRssBytes(),
+                    List.of(), startEpoch);
         }
     }
 

@@ -45,6 +45,7 @@ public final class Params {
         {"overload.settle", "10", "5", "3", "overload: longest wait after the calibration for the heavy traffic to drain, s"},
         {"overload.baseline", "10", "5", "1", "overload: phase A, light clients alone, s"},
         {"overload.flood", "20", "10", "2", "overload: phase B, heavy publishers offer `overload.factor` × the sustained rate, s"},
+        {"overload.onset", "2", "2", "0.5", "overload: the first seconds of phase B, left out of the light clients' settled figure (the flood's start, before the broker has reacted); the whole of B is reported too"},
         {"overload.recovery", "10", "8", "2", "overload: phase C, heavy publishers offer `overload.recovery.factor` × the sustained rate, s"},
         {"overload.factor", "3", "3", "3", "overload: offered rate in phase B ÷ the sustained rate"},
         {"overload.recovery.factor", "0.5", "0.5", "0.5", "overload: offered rate in phase C ÷ the sustained rate"},

@@ -40,7 +40,8 @@ final class OverloadCsv {
                 + "throttled,recovered,recovery_share,recovery_s,heavy_acked,heavy_acked_lost,heavy_lost_calibration,"
                 + "heavy_lost_b,heavy_lost_c,heavy_unacked,heavy_missing,light_acked,"
                 + "light_acked_lost,light_unacked,heavy_duplicates,light_duplicates,heavy_publishers_closed,"
-                + "heavy_subscribers_closed,light_closed,peak_rss_bytes,max_heap_after_gc_bytes");
+                + "heavy_subscribers_closed,light_closed,peak_rss_bytes,max_heap_after_gc_bytes,"
+                + "light_b_settled_p50_ns,light_b_settled_p99_ns,light_b_settled_max_ns,light_settled_p99_ratio");
         List<String> series = new ArrayList<>();
         series.add("target,seconds,offered,sent,accepted,delivered,light_delivered,rss_bytes,light_p99_ns");
         List<String> heap = new ArrayList<>();
@@ -62,7 +63,8 @@ final class OverloadCsv {
                     Long.toString(r.losses().lightUnacked()), Long.toString(r.losses().heavyDuplicates()),
                     Long.toString(r.losses().lightDuplicates()), Integer.toString(r.losses().heavyPublishersClosed()),
                     Integer.toString(r.losses().heavySubscribersClosed()), Integer.toString(r.losses().lightClosed()),
-                    Long.toString(r.peakRssBytes()), Long.toString(r.maxHeapAfterGc())));
+                    Long.toString(r.peakRssBytes()), Long.toString(r.maxHeapAfterGc()), lat(r.lightBSettled()),
+                    num(r.lightSettledP99Ratio())));
             for (OverloadResult.Sample s : r.samples()) {
                 series.add(String.join(",", r.target(), num(s.seconds()), Long.toString(s.offered()),
                         Long.toString(s.sent()), Long.toString(s.accepted()), Long.toString(s.delivered()),

@@ -74,6 +74,9 @@ class OverloadScenarioTest {
             // 8 light clients at 20 msg/s: about 160 round trips a second in each phase
             assertThat(r.lightA().count()).isBetween(120L, 200L);
             assertThat(r.lightB().count()).isBetween(180L, 300L);
+            // B after its first 0.5 s (smoke): the last second of B, part of the whole
+            assertThat(r.lightBSettled().count()).isBetween(100L, 200L).isLessThan(r.lightB().count());
+            assertThat(r.lightBSettled().max()).isLessThanOrEqualTo(r.lightB().max());
             assertThat(r.lightA().p99()).isPositive();
             assertThat(r.losses().ackedLost()).isZero();
             assertThat(r.losses().heavyAcked()).isGreaterThan(4000);
@@ -142,7 +145,7 @@ class OverloadScenarioTest {
                 new long[3]);
         OverloadResult f = OverloadResult.failed("t", null);
         return new OverloadResult("t", null, 1, 1, 1, 1, 1, 3, 0.5, new double[] {1, 2, 3, 4, 5}, f.lightA(),
-                f.lightB(), f.lightC(), f.heavyB(), f.heavyC(), OverloadResult.Window.NONE, flood,
+                f.lightB(), f.lightBSettled(), f.lightC(), f.heavyB(), f.heavyC(), OverloadResult.Window.NONE, flood,
                 OverloadResult.Window.NONE, l, List.of(), Double.NaN, -1, List.of(), 0);
     }
 

@@ -34,7 +34,7 @@ class OverloadReportTest {
                     (100L + i) << 20, i % 10 == 0 ? -1 : t < 11 ? 1_000_000 : 2_000_000));
         }
         OverloadResult starling = new OverloadResult("starling", null, 200, 4, 1000, 1000, 1000, 3, 0.5, MARKS,
-                latency(1), latency(3), latency(1), latency(50), latency(1),
+                latency(1), latency(3), latency(2), latency(1), latency(50), latency(1),
                 new OverloadResult.Window(3, 0, 3000, 3000, 3000), new OverloadResult.Window(10, 30_000, 10_000, 10_000,
                         10_000), new OverloadResult.Window(8, 4000, 4000, 4000, 4000),
                 new OverloadResult.Losses(20_000, 0, 0, 0, 5000, 0, 0, 0, 0, 0, 0, 0, new long[3]), samples, 0.5,
@@ -53,8 +53,11 @@ class OverloadReportTest {
         String text = md.toString();
 
         // C: 500 msg/s offered and accepted from 21 s on
-        assertThat(text).contains("| Starling | 1k | 1.00 → 3.00 | 3.00 **no** | 33 % | 1.00 | yes | yes (100 %; "
-                + "steady after 0.5 s) | 0 | 300 **over** | 150 |");
+        assertThat(text).contains("| Starling | 1k | 1.00 → 3.00 | 3.00 **no** | 2.00, 2.00 | 33 % | 1.00 | yes | yes "
+                + "(100 %; steady after 0.5 s) | 0 | 300 **over** | 150 |");
+        assertThat(text).contains("| broker | A | B | B after its first 2 s | C | messages A / B / C |",
+                "| Starling | 0.50 / 1.00 / 2.00 | 1.50 / 3.00 / 6.00 | 1.00 / 2.00 / 4.00 | 0.50 / 1.00 / 2.00 | "
+                        + "100 / 100 / 100 |");
         assertThat(text).contains("| Mosquitto | failed: setup timed out / 3 of 208 clients ready |");
         assertThat(text).contains("| Starling | 1k → 500 | 0.50 | **no** | – | – | not measured | **7** (2 published "
                 + "before the stall) | closed by the broker "
