@@ -89,29 +89,38 @@ public final class OverloadScenario {
     }
 
     public OverloadResult run() throws InterruptedException {
-        EventLoopGroup lightGroup = Transport.group(1, "ol-light");
+        boolean ownProcess = params.i("overload.light.process") != 0;
+        EventLoopGroup lightGroup = ownProcess ? null : Transport.group(1, "ol-light");
         EventLoopGroup heavyGroup = Transport.group(params.i("threads"), "ol-heavy");
+        List<EventLoopGroup> groups = lightGroup == null ? List.of(heavyGroup) : List.of(lightGroup, heavyGroup);
         List<Channel> channels = Collections.synchronizedList(new ArrayList<>());
         Clients clients = Clients.of(params);
-        RunContext run = new RunContext(List.of(lightGroup, heavyGroup), clients.publishers(),
-                params.i("connect.pending"));
+        RunContext run = new RunContext(groups, clients.publishers(), params.i("connect.pending"));
+        LightClients lights = null;
         try {
-            return measure(clients, run, lightGroup, heavyGroup, channels);
+            LoadGenerator connector = new LoadGenerator(host, port, params, probe);
+            long deadline = System.nanoTime() + (long) (params.d("setup.timeout") * 1e9);
+            List<LoadClient> heavySubs = connector.connectAll(LoadGenerator.bootstrap(heavyGroup), run,
+                    clients.heavySubscribers(), channels, null, 1, deadline);
+            lights = ownProcess ? LightClientsProcess.start(host, port, params)
+                    : new LightClients.InProcess(run, lightGroup, connector.connectAll(
+                            LoadGenerator.bootstrap(lightGroup), run, clients.light(), channels, null, 1, deadline));
+            return measure(connector, clients, run, lights, heavySubs, heavyGroup, channels, deadline);
         } catch (LoadGenerator.ScenarioFailure e) {
             return OverloadResult.failed("", e.getMessage());
+        } catch (java.io.IOException e) {
+            return OverloadResult.failed("", "light clients' process: " + e);
         } finally {
-            LoadGenerator.close(List.of(lightGroup, heavyGroup), channels, run);
+            if (lights != null) {
+                lights.close();
+            }
+            LoadGenerator.close(groups, channels, run);
         }
     }
 
-    private OverloadResult measure(Clients clients, RunContext run, EventLoopGroup lightGroup,
-            EventLoopGroup heavyGroup, List<Channel> channels) throws InterruptedException {
-        LoadGenerator connector = new LoadGenerator(host, port, params, probe);
-        long deadline = System.nanoTime() + (long) (params.d("setup.timeout") * 1e9);
-        List<LoadClient> heavySubs = connector.connectAll(LoadGenerator.bootstrap(heavyGroup), run,
-                clients.heavySubscribers(), channels, null, 1, deadline);
-        List<LoadClient> lights = connector.connectAll(LoadGenerator.bootstrap(lightGroup), run, clients.light(),
-                channels, null, 1, deadline);
+    private OverloadResult measure(LoadGenerator connector, Clients clients, RunContext run, LightClients lights,
+            List<LoadClient> heavySubs, EventLoopGroup heavyGroup, List<Channel> channels, long deadline)
+            throws InterruptedException {
         List<LoadClient> heavyPubs = connector.connectAll(LoadGenerator.bootstrap(heavyGroup), run,
                 clients.heavyPublishers(), channels, null, 1, deadline);
         int nice = params.i("overload.flood.nice");
@@ -125,9 +134,9 @@ public final class OverloadScenario {
         double[] marks = new double[5];
         Phases phases = new Phases(run, heavyGroup);
         try (Sampler<OverloadResult.Sample> sampler = new Sampler<>(start, params.d("sample.interval"),
-                t -> sample(run, lightGroup, heavyGroup, t))) {
+                t -> sample(run, lights, heavyGroup, t))) {
             run.runOnEveryLoop(s -> s.publishing = true);
-            lights.forEach(LoadClient::start);
+            lights.start();
             heavyPubs.forEach(p -> p.retarget(0, params.i("window")));
             sleep(params.d("overload.warmup"));
 
@@ -144,11 +153,11 @@ public final class OverloadScenario {
             settle(run, heavyGroup, params.d("overload.settle"));
 
             // A: light clients alone
-            resetLatency(run, lightGroup, true);
+            lights.resetLatency();
             resetLatency(run, heavyGroup, true);
             marks[OverloadResult.A] = sampler.seconds(System.nanoTime());
             sleep(params.d("overload.baseline"));
-            LatencySummary lightA = takeLatency(run, lightGroup);
+            LatencySummary lightA = LatencySummary.of(lights.takeLatency());
             takeLatency(run, heavyGroup);
 
             // B: flood
@@ -161,7 +170,7 @@ public final class OverloadScenario {
             heavyPubs.forEach(p -> p.retarget(factor * sustained / heavy, window));
             double onset = Math.min(params.d("overload.onset"), params.d("overload.flood"));
             sleep(onset);
-            Histogram lightOnset = take(run, lightGroup, s -> s.latency);
+            Histogram lightOnset = lights.takeLatency();
             sleep(params.d("overload.flood") - onset);
 
             // C: recovery
@@ -170,7 +179,7 @@ public final class OverloadScenario {
             heavyPubs.forEach(p -> p.retarget(recoveryFactor * sustained / heavy, window));
             OverloadResult.Window c0 = phases.heavy(start);
             marks[OverloadResult.C] = sampler.seconds(System.nanoTime());
-            Histogram lightSettled = take(run, lightGroup, s -> s.latency);
+            Histogram lightSettled = lights.takeLatency();
             LatencySummary lightBSettled = LatencySummary.of(lightSettled);
             lightSettled.add(lightOnset);
             LatencySummary lightB = LatencySummary.of(lightSettled);
@@ -180,21 +189,22 @@ public final class OverloadScenario {
                 s.publishing = false;
                 s.measuring = false;
             });
+            lights.stop();
             OverloadResult.Window c1 = phases.heavy(start);
             marks[OverloadResult.END] = sampler.seconds(System.nanoTime());
-            LatencySummary lightC = takeLatency(run, lightGroup);
+            LatencySummary lightC = LatencySummary.of(lights.takeLatency());
             LatencySummary heavyC = takeLatency(run, heavyGroup);
             sleep(params.d("sample.interval") * 1.5); // one more reading past the end of C
             sampler.close();
 
             LoadGenerator.drain(run, params.d("overload.drain"));
-            OverloadResult.Losses losses = losses(lights, heavyPubs, heavySubs, run, lightGroup, heavyGroup,
-                    writtenAtB, writtenAtC);
+            OverloadResult.Losses losses = losses(lights, heavyPubs, heavySubs, run, heavyGroup, writtenAtB,
+                    writtenAtC);
             List<OverloadResult.Sample> samples = sampler.samples();
             double recoverySeconds = OverloadResult.recoverySeconds(samples, marks[OverloadResult.C],
                     marks[OverloadResult.END], 0.9);
             String error = sampler.firstFailure() == null ? null : "sampling: " + sampler.firstFailure();
-            return new OverloadResult("", error, lights.size(), heavy, calibrated, calibration.acceptedPerSecond(),
+            return new OverloadResult("", error, clients.light().size(), heavy, calibrated, calibration.acceptedPerSecond(),
                     sustained, factor, recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC,
                     calibration, c0.minus(b0), c1.minus(c0), losses, samples, recoverySeconds, probe.peakRssBytes(),
                     List.of(), startEpoch);
@@ -211,12 +221,12 @@ public final class OverloadScenario {
         }
     }
 
-    private OverloadResult.Sample sample(RunContext run, EventLoopGroup lightGroup, EventLoopGroup heavyGroup,
+    private OverloadResult.Sample sample(RunContext run, LightClients lights, EventLoopGroup heavyGroup,
             double seconds) throws InterruptedException {
         Counters heavy = run.counters(heavyGroup);
         long offered = run.readLoopsOf(heavyGroup, s -> s.offered).stream().mapToLong(Long::longValue).sum();
-        Counters light = run.counters(lightGroup);
-        Histogram interval = take(run, lightGroup, s -> s.intervalLatency);
+        LightClients.Interval light = lights.interval();
+        Histogram interval = light.latency();
         long lightP99 = interval.getTotalCount() == 0 ? -1 : interval.getValueAtPercentile(99);
         return new OverloadResult.Sample(seconds, offered, heavy.sent(), heavy.completed(), heavy.received(),
                 light.received(), probe.rssBytes(), lightP99);
@@ -246,7 +256,7 @@ public final class OverloadScenario {
     }
 
     /** One histogram of {@code group}'s loops, merged; clears them. */
-    private static Histogram take(RunContext run, EventLoopGroup group, Function<LoopStats, Histogram> which)
+    static Histogram take(RunContext run, EventLoopGroup group, Function<LoopStats, Histogram> which)
             throws InterruptedException {
         Histogram total = new Histogram(LoopStats.HIGHEST_LATENCY, 3);
         for (Histogram h : run.readLoopsOf(group, s -> {
@@ -283,24 +293,20 @@ public final class OverloadScenario {
     }
 
     /** Every acknowledged message looked up at its subscriber; duplicates and closed connections. */
-    private static OverloadResult.Losses losses(List<LoadClient> lights, List<LoadClient> heavyPubs,
-            List<LoadClient> heavySubs, RunContext run, EventLoopGroup lightGroup, EventLoopGroup heavyGroup,
-            long[] writtenAtB, long[] writtenAtC) throws InterruptedException {
+    private static OverloadResult.Losses losses(LightClients lights, List<LoadClient> heavyPubs,
+            List<LoadClient> heavySubs, RunContext run, EventLoopGroup heavyGroup, long[] writtenAtB,
+            long[] writtenAtC) throws InterruptedException {
         // acked, acked and lost, written and unacked, written and missing, lost before B, in B, in C
         long[] heavy = new long[7];
         for (int i = 0; i < heavyPubs.size(); i++) {
             int index = heavyPubs.get(i).spec().publisher().index();
             accumulate(heavy, heavyPubs.get(i), heavySubs.get(i), index, writtenAtB[i], writtenAtC[i]);
         }
-        long[] light = new long[7];
-        for (LoadClient c : lights) {
-            accumulate(light, c, c, c.spec().publisher().index(), 0, 0);
-        }
+        LightClients.Losses light = lights.losses();
         Counters h = run.counters(heavyGroup);
-        Counters l = run.counters(lightGroup);
-        return new OverloadResult.Losses(heavy[0], heavy[1], heavy[2], heavy[3], light[0], light[1], light[2],
-                h.duplicates(), l.duplicates(), closed(heavyPubs), closed(heavySubs), closed(lights),
-                new long[] {heavy[4], heavy[5], heavy[6]});
+        return new OverloadResult.Losses(heavy[0], heavy[1], heavy[2], heavy[3], light.acked(), light.lost(),
+                light.unacked(), h.duplicates(), light.duplicates(), closed(heavyPubs), closed(heavySubs),
+                light.closed(), new long[] {heavy[4], heavy[5], heavy[6]});
     }
 
     /**

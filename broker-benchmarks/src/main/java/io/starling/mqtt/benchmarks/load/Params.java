@@ -38,6 +38,7 @@ public final class Params {
         {"connections.warmup", "1000", "1000", "100", "connections opened and closed before the measurement, to warm both sides"},
         {"overload.light", "200", "200", "20", "overload: light clients, each publishing QoS 1 to a topic of its own and subscribed to it"},
         {"overload.light.rate", "5", "5", "5", "overload: messages per second per light client"},
+        {"overload.light.process", "1", "1", "1", "overload: 1: the light clients run in a JVM of their own, so that their round trip is not also the flood generator's (its threads' scheduling, collector and compiler); 0: on an event loop of the generator's own process"},
         {"overload.heavy", "4", "4", "2", "overload: heavy publishers, each with a subscriber of its own on its topic"},
         {"overload.warmup", "2", "1", "0.5", "overload: heavy publishers at full speed before the calibration, s"},
         {"overload.calibrate", "5", "3", "1", "overload: calibration, s: heavy publishers as fast as the broker takes them (window `window`); what their subscribers receive per second is the sustained rate"},

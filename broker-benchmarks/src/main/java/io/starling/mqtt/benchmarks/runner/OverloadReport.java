@@ -63,8 +63,11 @@ final class OverloadReport {
         double latencyFactor = p.d("overload.latency.factor");
         md.append("## Overload\n\n")
                 .append(p.get("overload.light")).append(" light clients each subscribe to a topic of their own and ")
-                .append("publish QoS 1 to it at ").append(p.get("overload.light.rate")).append(" msg/s, on an event ")
-                .append("loop of their own in the generator; their round trip runs from the publisher's write to ")
+                .append("publish QoS 1 to it at ").append(p.get("overload.light.rate")).append(" msg/s, ")
+                .append(p.i("overload.light.process") != 0
+                        ? "in a JVM of their own (`overload.light.process`), apart from the flood's generator"
+                        : "on an event loop of their own in the generator's JVM")
+                .append("; their round trip runs from the publisher's write to ")
                 .append("the delivery's read. ").append(p.get("overload.heavy")).append(" heavy publishers have a ")
                 .append("subscriber each on a topic of their own; the generator threads that run them have nice ")
                 .append(p.get("overload.flood.nice")).append(" (`overload.flood.nice`), so that on a machine where ")

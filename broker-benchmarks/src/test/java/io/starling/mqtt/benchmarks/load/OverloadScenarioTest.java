@@ -1,6 +1,7 @@
 package io.starling.mqtt.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.starling.mqtt.api.FlowControl;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The overload scenario against an in-process Starling: with a fixed sustained rate that the broker takes easily,
@@ -30,7 +33,11 @@ class OverloadScenarioTest {
     }
 
     private static Params params(String rate) {
-        return Params.of("smoke", Map.ofEntries(Map.entry("overload.light", "8"), Map.entry("overload.light.rate", "20"),
+        return params(rate, "1");
+    }
+
+    private static Params params(String rate, String lightProcess) {
+        return Params.of("smoke", Map.ofEntries(Map.entry("overload.light.process", lightProcess),Map.entry("overload.light", "8"), Map.entry("overload.light.rate", "20"),
                 Map.entry("overload.heavy", "2"), Map.entry("overload.warmup", "0.2"),
                 Map.entry("overload.calibrate", "0.5"), Map.entry("overload.rate", rate),
                 Map.entry("overload.settle", "2"), Map.entry("overload.baseline", "1"),
@@ -54,11 +61,13 @@ class OverloadScenarioTest {
         assertThat(c.publishers()).isEqualTo(10);
     }
 
-    @Test
+    @ParameterizedTest(name = "light clients in a process of their own: {0}")
+    @ValueSource(strings = {"1", "0"})
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
-    void aRateTheBrokerTakesIsAcceptedInFullWithoutLoss() throws Exception {
+    void aRateTheBrokerTakesIsAcceptedInFullWithoutLoss(String lightProcess) throws Exception {
         try (StarlingBroker broker = broker(1_000_000)) {
-            OverloadResult r = new OverloadScenario("127.0.0.1", broker.port(), params("1000"), BrokerProbe.NONE).run();
+            OverloadResult r = new OverloadScenario("127.0.0.1", broker.port(), params("1000", lightProcess),
+                    BrokerProbe.NONE).run();
 
             assertThat(r.error()).as(r.summary()).isNull();
             assertThat(r.completed()).isTrue();
@@ -83,13 +92,47 @@ class OverloadScenarioTest {
             assertThat(r.losses().heavyUnacked()).isZero();
             assertThat(r.losses().heavyMissing()).isZero();
             assertThat(r.losses().lightAcked()).isPositive();
+            assertThat(r.losses().lightAckedLost()).isZero();
+            assertThat(r.losses().lightUnacked()).isZero();
             assertThat(r.losses().closed()).isZero();
             assertThat(r.marks()).isSorted();
             // a reading every 0.25 s from the start to past the end of phase C
             List<OverloadResult.Sample> s = r.samples();
             assertThat(s.size()).isGreaterThan((int) (r.marks()[OverloadResult.END] / 0.25) - 2);
             assertThat(s.get(s.size() - 1).seconds()).isGreaterThan(r.marks()[OverloadResult.END]);
+            // the light clients' deliveries, read every 0.25 s, grow with their 160 msg/s
+            assertThat(s.get(s.size() - 1).lightDelivered()).isGreaterThan(r.lightA().count() + r.lightB().count());
+            assertThat(s.stream().filter(x -> x.lightP99Nanos() > 0).count()).isGreaterThan(s.size() / 2);
         }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void lightClientsThatCannotConnectFailTheScenarioWithTheReason() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Params p = Params.of("smoke", Map.of("setup.timeout", "2", "overload.light", "2"));
+
+        assertThatThrownBy(() -> LightClientsProcess.start("127.0.0.1", port, p))
+                .isInstanceOf(LoadGenerator.ScenarioFailure.class).hasMessageStartingWith("light clients' process: ");
+    }
+
+    @Test
+    void histogramsSurviveTheirTripBetweenProcesses() {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(LoopStats.HIGHEST_LATENCY, 3);
+        for (long v = 1_000; v <= 5_000_000; v += 1_000) {
+            h.recordValue(v);
+        }
+
+        org.HdrHistogram.Histogram back = LightClientsMain.decode(LightClientsMain.encode(h));
+
+        assertThat(back.getTotalCount()).isEqualTo(h.getTotalCount());
+        assertThat(back.getValueAtPercentile(99)).isEqualTo(h.getValueAtPercentile(99));
+        assertThat(back.getMaxValue()).isEqualTo(h.getMaxValue());
+        assertThat(LightClientsMain.decode(LightClientsMain.encode(new org.HdrHistogram.Histogram(
+                LoopStats.HIGHEST_LATENCY, 3))).getTotalCount()).isZero();
     }
 
     @Test
