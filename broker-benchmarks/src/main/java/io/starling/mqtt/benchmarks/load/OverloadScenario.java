@@ -15,8 +15,9 @@ import org.HdrHistogram.Histogram;
  *
  * <ol>
  *   <li>Set-up: each heavy publisher gets a subscriber of its own on its topic; each light client subscribes to a
- *       topic of its own and publishes QoS 1 to it at {@code overload.light.rate}. Light clients run on an event
- *       loop of their own, so the heavy clients' work does not delay their clock readings.
+ *       topic of its own and publishes QoS 1 to it at {@code overload.light.rate}. Light clients run in a JVM of
+ *       their own ({@code overload.light.process}, {@link LightClientsProcess}) or on an event loop of their own
+ *       in this one, so the heavy clients' work does not delay their clock readings.
  *   <li>Calibration: the heavy publishers publish QoS 1 as fast as the broker takes them (window {@code window},
  *       as in p2p-qos1); what their subscribers receive per second is the sustained rate (or
  *       {@code overload.rate}). Then they stop and the traffic drains.
