@@ -25,8 +25,9 @@ import java.util.Objects;
  *                                  1/2 ones wait in the session, and the client's own packets are not read until it
  *                                  reads (Netty's write-buffer high watermark; the low one is half)
  * @param loopBusyThreshold         fraction of the time the busiest event loop spends on the CPU from which the broker
- *                                  counts as overloaded; 0: off. A latency-first setting (0.4, measured in the overload benchmark) keeps loops
- *                                  from running at capacity, where every message waits for a full loop turn
+ *                                  counts as overloaded; 0: off. A latency-first setting (0.4, measured in the
+ *                                  overload benchmark) keeps loops from running at capacity, where every message
+ *                                  waits for a full loop turn
  */
 public record FlowControl(
         double clientMessagesPerSecond,

@@ -1,7 +1,6 @@
 package io.starling.mqtt.benchmarks.load;
 
 import io.netty.channel.EventLoopGroup;
-import java.util.BitSet;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 
@@ -66,12 +65,7 @@ interface LightClients extends AutoCloseable {
 
         @Override
         public void resetLatency() throws InterruptedException {
-            run.readLoopsOf(group, s -> {
-                s.latency.reset();
-                s.ackLatency.reset();
-                s.measuring = true;
-                return null;
-            });
+            OverloadScenario.resetLatency(run, group, true);
         }
 
         @Override
@@ -100,19 +94,13 @@ interface LightClients extends AutoCloseable {
 
         @Override
         public Losses losses() throws InterruptedException {
-            long acked = 0;
-            long lost = 0;
-            long unacked = 0;
+            // acked, acked and lost, written and unacked, and what accumulate also counts for heavy publishers
+            long[] light = new long[7];
             for (LoadClient c : clients) {
-                int index = c.spec().publisher().index();
-                BitSet a = c.query(LoadClient::acknowledged);
-                long written = c.query(LoadClient::written);
-                BitSet received = c.query(x -> x.receivedFrom(index));
-                acked += a.cardinality();
-                lost += OverloadScenario.lost(a, received).cardinality();
-                unacked += written - a.cardinality();
+                OverloadScenario.accumulate(light, c, c, c.spec().publisher().index(), 0, 0);
             }
-            return new Losses(acked, lost, unacked, run.counters(group).duplicates(), OverloadScenario.closed(clients));
+            return new Losses(light[0], light[1], light[2], run.counters(group).duplicates(),
+                    OverloadScenario.closed(clients));
         }
 
         @Override

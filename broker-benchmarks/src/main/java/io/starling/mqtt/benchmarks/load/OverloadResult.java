@@ -120,8 +120,8 @@ public record OverloadResult(String target, String error, int light, int heavy, 
 
     public OverloadResult withTarget(String name) {
         return new OverloadResult(name, error, light, heavy, calibratedRate, calibratedAccepted, sustainedRate, factor,
-                recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC, calibration, flood, recovery,
-                losses, samples, recoverySeconds, peakRssBytes, heap, startEpochMillis);
+                recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC, calibration, flood,
+                recovery, losses, samples, recoverySeconds, peakRssBytes, heap, startEpochMillis);
     }
 
     @Override
@@ -135,8 +135,8 @@ public record OverloadResult(String target, String error, int light, int heavy, 
     @Override
     public OverloadResult withHeap(List<HeapSample> collections) {
         return new OverloadResult(target, error, light, heavy, calibratedRate, calibratedAccepted, sustainedRate, factor,
-                recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC, calibration, flood, recovery,
-                losses, samples, recoverySeconds, peakRssBytes, List.copyOf(collections), startEpochMillis);
+                recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC, calibration, flood,
+                recovery, losses, samples, recoverySeconds, peakRssBytes, List.copyOf(collections), startEpochMillis);
     }
 
     public boolean completed() {

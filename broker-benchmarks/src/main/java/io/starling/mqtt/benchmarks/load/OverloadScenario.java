@@ -205,7 +205,8 @@ public final class OverloadScenario {
             double recoverySeconds = OverloadResult.recoverySeconds(samples, marks[OverloadResult.C],
                     marks[OverloadResult.END], 0.9);
             String error = sampler.firstFailure() == null ? null : "sampling: " + sampler.firstFailure();
-            return new OverloadResult("", error, clients.light().size(), heavy, calibrated, calibration.acceptedPerSecond(),
+            return new OverloadResult("", error, clients.light().size(), heavy, calibrated,
+                    calibration.acceptedPerSecond(),
                     sustained, factor, recoveryFactor, marks, lightA, lightB, lightBSettled, lightC, heavyB, heavyC,
                     calibration, c0.minus(b0), c1.minus(c0), losses, samples, recoverySeconds, probe.peakRssBytes(),
                     List.of(), startEpoch);
@@ -241,7 +242,7 @@ public final class OverloadScenario {
     }
 
     /** Clears the latency histograms of {@code group}'s loops and switches their recording on or off. */
-    private static void resetLatency(RunContext run, EventLoopGroup group, boolean measuring)
+    static void resetLatency(RunContext run, EventLoopGroup group, boolean measuring)
             throws InterruptedException {
         run.readLoopsOf(group, s -> {
             s.latency.reset();
@@ -314,7 +315,7 @@ public final class OverloadScenario {
      * Adds publisher {@code pub}'s acknowledged, lost-after-ack, unacknowledged and missing counts, and the lost ones
      * by sequence number: below {@code b}, from {@code b} to below {@code c}, from {@code c} on.
      */
-    private static void accumulate(long[] into, LoadClient pub, LoadClient sub, int index, long b, long c)
+    static void accumulate(long[] into, LoadClient pub, LoadClient sub, int index, long b, long c)
             throws InterruptedException {
         BitSet acked = pub.query(LoadClient::acknowledged);
         long written = pub.query(LoadClient::written);

@@ -229,7 +229,8 @@ enum Target {
     /** Whether the runner has what it needs to start this target; the reason when not. */
     String missing(RunnerOptions o) {
         return switch (this) {
-            case STARLING, STARLING_LATENCY -> Files.isRegularFile(o.starlingJar()) ? null : "no jar at " + o.starlingJar();
+            case STARLING, STARLING_LATENCY -> Files.isRegularFile(o.starlingJar()) ? null
+                    : "no jar at " + o.starlingJar();
             case STARLING_DURABLE, STARLING_PERIODIC -> !Files.isRegularFile(o.starlingJar())
                     ? "no jar at " + o.starlingJar()
                     : launcherHasStore(o) ? null : "the launcher in " + o.starlingJar() + " has no durable store";
