@@ -53,7 +53,7 @@ final class ThreadNice {
     }
 
     /** Runs on the thread to renice; null when done, else why not. */
-    private static String renice(int niceness) throws IOException, InterruptedException {
+    static String renice(int niceness) throws IOException, InterruptedException {
         // "/proc/thread-self" points at "<pid>/task/<tid>".
         String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
         Process p = new ProcessBuilder("renice", "-n", Integer.toString(niceness), "-p", tid)
