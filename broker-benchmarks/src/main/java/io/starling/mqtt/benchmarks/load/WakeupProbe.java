@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -84,11 +85,12 @@ public final class WakeupProbe {
             Phase idle = measure("idle", idleSeconds, one, there.sink(), back.source());
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong spins = new AtomicLong();
-            List<String> niced = new ArrayList<>();
+            // Why a spinner could not be reniced, the first one to fail; null when all were.
+            AtomicReference<String> failure = new AtomicReference<>();
             List<Thread> spinning = new ArrayList<>();
             CountDownLatch ready = new CountDownLatch(spinners);
             for (int i = 0; i < spinners; i++) {
-                Thread t = new Thread(() -> spin(nice, stop, spins, niced, ready), "wakeup-spinner-" + i);
+                Thread t = new Thread(() -> spin(nice, stop, spins, failure, ready), "wakeup-spinner-" + i);
                 t.setDaemon(true);
                 t.start();
                 spinning.add(t);
@@ -103,11 +105,8 @@ public final class WakeupProbe {
                     t.join(TimeUnit.SECONDS.toMillis(10));
                 }
             }
-            String outcome;
-            synchronized (niced) {
-                outcome = niced.isEmpty() ? (nice == 0 ? "nice unchanged" : "nice " + nice)
-                        : "nice unchanged: " + niced.get(0);
-            }
+            String outcome = failure.get() != null ? "nice unchanged: " + failure.get()
+                    : nice == 0 ? "nice unchanged" : "nice " + nice;
             return new Result(idle, loaded, outcome, spins.get());
         } finally {
             there.sink().close();
@@ -172,23 +171,21 @@ public final class WakeupProbe {
         }
     }
 
-    private static void spin(int nice, AtomicBoolean stop, AtomicLong spins, List<String> niced,
+    private static void spin(int nice, AtomicBoolean stop, AtomicLong spins, AtomicReference<String> failure,
             CountDownLatch ready) {
         if (nice != 0) {
-            String failure;
+            String why;
             try {
-                failure = Files.isSymbolicLink(Path.of("/proc/thread-self")) ? ThreadNice.renice(nice)
+                why = Files.isSymbolicLink(Path.of("/proc/thread-self")) ? ThreadNice.renice(nice)
                         : "no /proc/thread-self on this system";
             } catch (IOException e) {
-                failure = e.toString();
+                why = e.toString();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                failure = e.toString();
+                why = e.toString();
             }
-            if (failure != null) {
-                synchronized (niced) {
-                    niced.add(failure);
-                }
+            if (why != null) {
+                failure.compareAndSet(null, why);
             }
         }
         ready.countDown();
