@@ -17,7 +17,8 @@
 # Environment: STARLING_JAR (default broker-examples/target/starling-broker.jar, built when missing),
 # BROKER_JVM_FLAGS (default "-Xms512m -Xmx512m -XX:+UseG1GC"; it replaces the default, so repeat those when you add
 # a flag: a comparison against the default heap is not like for like), GEN_JVM_FLAGS (added to the load generator's
-# JVM, e.g. -Xlog:gc:file=gen-gc.log), SKIP_BUILD=1 to reuse target/benchmarks.jar,
+# JVM, e.g. -Xlog:gc:file=gen-gc.log), LIGHT_JVM_FLAGS (added to the overload scenario's light clients' JVM),
+# SKIP_BUILD=1 to reuse target/benchmarks.jar,
 # BENCHMARKS_JAR to use a benchmarks.jar built elsewhere (no build), MVN (default mvn). Scenarios: p2p-qos0 p2p-qos1
 # p2p-qos2 fanout-qos0 fanout-qos1 fanin-qos1 wildcard latency connections flood (default: all; smoke: all but flood),
 # and by name only p2p-qos1-persistent latency-persistent p2p-qos1-ws overload slow-consumer (issue 7: about 35 s and

@@ -51,11 +51,24 @@ final class LightClientsProcess implements LightClients {
         reader.start();
     }
 
+    /**
+     * The light clients' JVM flags: the fixed ones, then {@code extra} (the environment's {@code LIGHT_JVM_FLAGS},
+     * space-separated, for experiments such as {@code -XX:TieredStopAtLevel=1}); later flags win in HotSpot.
+     */
+    static List<String> jvmFlags(String extra) {
+        List<String> flags = new ArrayList<>(List.of(JVM_FLAGS));
+        String trimmed = extra == null ? "" : extra.strip();
+        if (!trimmed.isEmpty()) {
+            flags.addAll(List.of(trimmed.split("\\s+")));
+        }
+        return flags;
+    }
+
     /** Starts the process and waits until every light client is connected and subscribed. */
     static LightClientsProcess start(String host, int port, Params params) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(JVM_FLAGS));
+        command.addAll(jvmFlags(System.getenv().getOrDefault("LIGHT_JVM_FLAGS", "")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LightClientsMain.class.getName(), host,
                 Integer.toString(port), params.mode()));
         for (Map.Entry<String, String> e : params.overrides().entrySet()) {
