@@ -30,6 +30,13 @@ final class ConnectHandler {
         String clientId = connect.clientId();
         String remote = connection.channel().remoteAddress();
         if (clientId.isEmpty()) {
+            if (connect.protocolLevel() == Connect.PROTOCOL_LEVEL_V31) {
+                // MQTT 3.1 has no server-assigned ids: its client id is 1 to 23 characters (Mosquitto refuses too).
+                connection.identify(new ClientInfo("(empty)", connect.username(), remote), null, 0);
+                connection.refuse(ConnectReturnCode.IDENTIFIER_REJECTED,
+                        "empty client id from an MQTT 3.1 client (MQIsdp needs 1 to 23 characters)");
+                return;
+            }
             if (!connect.cleanSession()) {
                 connection.identify(new ClientInfo("(empty)", connect.username(), remote), null, 0);
                 connection.refuse(ConnectReturnCode.IDENTIFIER_REJECTED,

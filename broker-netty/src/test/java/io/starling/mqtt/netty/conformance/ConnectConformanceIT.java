@@ -190,6 +190,19 @@ class ConnectConformanceIT {
     }
 
     @Test
+    @DisplayName("[MQTT-3.1.2-1] CHOICE: an MQTT 3.1 client with an empty client id gets CONNACK 0x02, then closed "
+            + "(3.1 ids are 1 to 23 characters), while a 3.1.1 client with one is accepted")
+    void mqtt31EmptyClientIdIsRejected() {
+        RawClient old = broker.raw().send(connect("MQIsdp", 3, 0x02, 0, Bytes.of().str("").build()));
+        old.expectConnAck(false, 2);
+        old.expectClosed();
+        assertThat(broker.engine().sessions().size()).isZero();
+
+        RawClient current = broker.raw().send(connect("MQTT", 4, 0x02, 0, Bytes.of().str("").build()));
+        current.expectConnAck(false, 0);
+    }
+
+    @Test
     @DisplayName("[MQTT-3.1.4-1] after a batch of malformed CONNECTs another client still connects, publishes and receives")
     void healthyClientUnaffectedByMalformedConnects() {
         RawClient before = broker.rawSubscriber("before", true, "h/#", 1);

@@ -4,9 +4,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.starling.mqtt.netty.codec.MalformedPacketException;
 import io.starling.mqtt.netty.codec.MqttFrameDecoder;
 import io.starling.mqtt.netty.codec.PacketTooLargeException;
+import io.starling.mqtt.packet.Connect;
 import io.starling.mqtt.packet.MqttPacket;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -146,6 +148,9 @@ class MqttFrameDecoderFuzzTest {
             check(netty.size() == 1, "Netty read " + netty.size() + " messages from " + packet);
             NettyOracle.Decoded read = netty.get(0);
             if (read.failure() != null) {
+                if (mqtt31IdentifierRule(packet, read.failure())) {
+                    return;
+                }
                 AssertionError failure = new AssertionError("Netty's decoder rejects " + packet + " encoded as "
                         + PacketBytes.hex(canonical) + ": " + read.failure());
                 failure.initCause(read.failure());
@@ -153,6 +158,16 @@ class MqttFrameDecoderFuzzTest {
             }
             check(Arrays.equals(read.reencoded(), canonical), "Netty reads " + PacketBytes.hex(canonical)
                     + " (" + packet + ") and writes " + PacketBytes.hex(read.reencoded()));
+        }
+
+        /**
+         * Netty applies MQTT 3.1's client-id rule (1 to 23 characters) while decoding; our decoder only frames and
+         * parses, and the CONNECT handler refuses such a client with CONNACK 0x02 (ConnectConformanceIT). The
+         * oracle's own limit is 65,535, so an empty id is the one case left.
+         */
+        private static boolean mqtt31IdentifierRule(MqttPacket packet, Throwable failure) {
+            return failure instanceof MqttIdentifierRejectedException && packet instanceof Connect c
+                    && c.protocolLevel() == Connect.PROTOCOL_LEVEL_V31 && c.clientId().isEmpty();
         }
 
         private static List<MqttPacket> decodeAll(byte[] bytes, TrackingAllocator alloc) {
