@@ -1,6 +1,7 @@
 package io.starling.mqtt.protocol;
 
 import io.starling.mqtt.api.AuthenticationResult;
+import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.Authenticator;
 import io.starling.mqtt.api.TlsSettings.CertificateIdentity;
 import io.starling.mqtt.auth.CertificateIdentities;
@@ -26,36 +27,39 @@ final class ConnectHandler {
 
     private ConnectHandler() {}
 
+    /** Why the CONNECT's client id is refused with CONNACK 0x02, or null when it is acceptable. */
+    private static String clientIdRefusal(Connect connect, BrokerConfig config) {
+        String clientId = connect.clientId();
+        if (!clientId.isEmpty()) {
+            return clientId.getBytes(StandardCharsets.UTF_8).length > config.maxClientIdLength()
+                    ? "client id longer than " + config.maxClientIdLength() + " bytes [MQTT-3.1.3-9]" : null;
+        }
+        if (connect.protocolLevel() == Connect.PROTOCOL_LEVEL_V31) {
+            // MQTT 3.1 has no server-assigned ids: its client id is 1 to 23 characters (Mosquitto refuses too).
+            return "empty client id from an MQTT 3.1 client (MQIsdp needs 1 to 23 characters)";
+        }
+        if (!connect.cleanSession()) {
+            return "empty client id needs clean session 1 [MQTT-3.1.3-8]";
+        }
+        if (!config.allowZeroLengthClientId()) {
+            return "empty client ids are not allowed by configuration [MQTT-3.1.3-9]";
+        }
+        return null;
+    }
+
     static void handle(Connection connection, ProtocolContext context, Connect connect) {
         String clientId = connect.clientId();
         String remote = connection.channel().remoteAddress();
+        String idRefusal = clientIdRefusal(connect, context.config());
+        if (idRefusal != null) {
+            String shown = clientId.isEmpty() ? "(empty)" : abbreviate(clientId);
+            connection.identify(new ClientInfo(shown, connect.username(), remote), null, 0);
+            connection.refuse(ConnectReturnCode.IDENTIFIER_REJECTED, idRefusal);
+            return;
+        }
         if (clientId.isEmpty()) {
-            if (connect.protocolLevel() == Connect.PROTOCOL_LEVEL_V31) {
-                // MQTT 3.1 has no server-assigned ids: its client id is 1 to 23 characters (Mosquitto refuses too).
-                connection.identify(new ClientInfo("(empty)", connect.username(), remote), null, 0);
-                connection.refuse(ConnectReturnCode.IDENTIFIER_REJECTED,
-                        "empty client id from an MQTT 3.1 client (MQIsdp needs 1 to 23 characters)");
-                return;
-            }
-            if (!connect.cleanSession()) {
-                connection.identify(new ClientInfo("(empty)", connect.username(), remote), null, 0);
-                connection.refuse(ConnectReturnCode.IDENTIFIER_REJECTED,
-                        "empty client id needs clean session 1 [MQTT-3.1.3-8]");
-                return;
-            }
-            if (!context.config().allowZeroLengthClientId()) {
-                connection.identify(new ClientInfo("(empty)", connect.username(), remote), null, 0);
-                connection.refuse(ConnectReturnCode.IDENTIFIER_REJECTED,
-                        "empty client ids are not allowed by configuration [MQTT-3.1.3-9]");
-                return;
-            }
             // A unique id, processed as if the client had sent it [MQTT-3.1.3-6].
             clientId = "starling-" + UUID.randomUUID();
-        } else if (clientId.getBytes(StandardCharsets.UTF_8).length > context.config().maxClientIdLength()) {
-            connection.identify(new ClientInfo(abbreviate(clientId), connect.username(), remote), null, 0);
-            connection.refuse(ConnectReturnCode.IDENTIFIER_REJECTED,
-                    "client id longer than " + context.config().maxClientIdLength() + " bytes [MQTT-3.1.3-9]");
-            return;
         }
         ListenerPolicies.Policy listener = context.listeners().of(connection.channel().listenerName());
         String username = connect.username();

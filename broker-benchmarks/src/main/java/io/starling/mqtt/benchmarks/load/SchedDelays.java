@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -113,7 +112,7 @@ public final class SchedDelays {
                         break;
                     }
                     double overlap = Math.min(r.leftAt(), s.ranAt()) - Math.max(r.ranAt(), s.runnableAt());
-                    if (overlap > 0 && r != s) {
+                    if (overlap > 0) {
                         into.merge(owner(r.task()), overlap * 1e3, Double::sum);
                     }
                 }
@@ -148,17 +147,10 @@ public final class SchedDelays {
     }
 
     private static void top(Map<String, Double> ms, PrintStream out) {
-        TreeMap<Double, List<String>> byTime = new TreeMap<>();
-        ms.forEach((k, v) -> byTime.computeIfAbsent(-v, x -> new ArrayList<>()).add(k));
-        int shown = 0;
-        for (Map.Entry<Double, List<String>> e : byTime.entrySet()) {
-            for (String name : e.getValue()) {
-                if (shown++ == 15) {
-                    return;
-                }
-                out.printf(Locale.ROOT, "  %9.1f  %s%n", -e.getKey(), name);
-            }
-        }
+        ms.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(15)
+                .forEach(e -> out.printf(Locale.ROOT, "  %9.1f  %s%n", e.getValue(), e.getKey()));
     }
 
     public static void main(String[] args) throws IOException {
