@@ -1,8 +1,8 @@
 package io.starling.mqtt.protocol;
 
 import io.starling.mqtt.api.AuthenticationResult;
-import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.Authenticator;
+import io.starling.mqtt.api.BrokerConfig;
 import io.starling.mqtt.api.TlsSettings.CertificateIdentity;
 import io.starling.mqtt.auth.CertificateIdentities;
 import io.starling.mqtt.topic.TopicName;

@@ -34,7 +34,7 @@ final class ThreadNice {
         }
         List<Future<String>> results = new ArrayList<>();
         for (EventExecutor loop : group) {
-            results.add(loop.submit(() -> renice(niceness)));
+            results.add(loop.submit(() -> reniceCurrentThread(niceness)));
         }
         List<String> failures = new ArrayList<>();
         for (Future<String> result : results) {
@@ -52,8 +52,26 @@ final class ThreadNice {
                 : "nice unchanged for " + failures.size() + " of " + results.size() + " threads: " + failures.get(0);
     }
 
+    /**
+     * Sets the calling thread to nice {@code niceness}; null when done, else why not. Never throws: a thread that
+     * cannot be reniced still does its work, and the caller reports why.
+     */
+    static String reniceCurrentThread(int niceness) {
+        if (!Files.isSymbolicLink(Path.of("/proc/thread-self"))) {
+            return "no /proc/thread-self on this system";
+        }
+        try {
+            return renice(niceness);
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
+    }
+
     /** Runs on the thread to renice; null when done, else why not. */
-    static String renice(int niceness) throws IOException, InterruptedException {
+    private static String renice(int niceness) throws IOException, InterruptedException {
         // "/proc/thread-self" points at "<pid>/task/<tid>".
         String tid = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
         Process p = new ProcessBuilder("renice", "-n", Integer.toString(niceness), "-p", tid)

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -173,20 +171,9 @@ public final class WakeupProbe {
 
     private static void spin(int nice, AtomicBoolean stop, AtomicLong spins, AtomicReference<String> failure,
             CountDownLatch ready) {
-        if (nice != 0) {
-            String why;
-            try {
-                why = Files.isSymbolicLink(Path.of("/proc/thread-self")) ? ThreadNice.renice(nice)
-                        : "no /proc/thread-self on this system";
-            } catch (IOException e) {
-                why = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                why = e.toString();
-            }
-            if (why != null) {
-                failure.compareAndSet(null, why);
-            }
+        String why = nice != 0 ? ThreadNice.reniceCurrentThread(nice) : null;
+        if (why != null) {
+            failure.compareAndSet(null, why);
         }
         ready.countDown();
         long n = 0;
